@@ -1,0 +1,85 @@
+"""Street addresses given as a place to meet or to write to: "123 Main St", "3843 Peartree
+Road, Bamblee, SD 20241", "meet me at 42 elm street". A house number, one to three name words
+and a street type; lower-case names only count after "meet me at", "i live at", "my address is"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from offsite.detectors.base import Candidate, Detector
+from offsite.models import Context, Kind
+from offsite.normalize import Views
+
+_STREET_TYPES = (
+    r"street|st|road|rd|avenue|ave|av|boulevard|blvd|lane|ln|drive|dr|way|court|ct|place|pl|"
+    r"terrace|crescent|cres|close|square|sq|highway|hwy|parkway|pkwy|circle|cir|trail|"
+    r"calle|avenida|rua|rue|strasse|straße|str|weg|platz|via|viale|corso"
+)
+_ADDRESS = re.compile(
+    rf"\b(?P<num>\d{{1,5}}[a-z]?)[ \t,]+(?P<name>(?:[A-Za-z][A-Za-z'\-]*[ \t]+){{1,3}}?)"
+    rf"(?P<type>(?i:{_STREET_TYPES}))\b\.?"
+    r"(?P<tail>(?:,?[ \t\n]+[A-Z][A-Za-z]+){0,3}(?:,?[ \t]+[A-Z]{2}[ \t]+\d{5}(?:-\d{4})?)?)"
+)
+_TYPE_FIRST = re.compile(
+    r"\b(?:calle|avenida|rua|rue|via|viale|corso|travessa|plaza|pra[cç]a|alameda|carrera)[ \t]+"
+    r"(?:(?:de|del|la|las|los|da|das|do|dos|des|du|di|della|degli)[ \t]+)?[A-Z][\w'\-]+"
+    r"(?:[ \t]+[A-Z][\w'\-]+){0,2},?[ \t]*(?:n[º°o]?\.?[ \t]*)?\d{1,5}\b"
+    r"|\b\d{1,4},?[ \t]+(?:rue|avenue|boulevard|bd|all[ée]e|chemin|place|impasse)[ \t]+"
+    r"(?:(?:des|de la|du|de|d')[ \t]*)?[A-Z][\w'\-]+"
+    r"|\b[A-Z][\w]+(?:stra[sß]s?e|str\.|weg|platz|gasse|allee|ring|damm)[ \t]+\d{1,4}[a-z]?\b",
+    re.IGNORECASE,
+)
+_CUE = re.compile(
+    r"\b(?:meet me at|meet at|i live at|i live on|my address is|address is|address:|come to|"
+    r"pick me up at|i'?m at|visit me at|send it to|mail it to|vivo en|moro na|moro em|j'habite|"
+    r"ich wohne in der|wohne in der)\s*$"
+)
+
+
+class AddressDetector(Detector):
+    """Street addresses."""
+
+    name = "address"
+    min_confidence = 0.6
+
+    def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
+        """Address-shaped spans on the original text (case matters for names)."""
+        original = views.original
+        if not any(c.isdigit() for c in original):
+            return
+        view = views.norm
+        for match in _ADDRESS.finditer(original):
+            name_words = match.group("name").split()
+            capitalised = all(w[0].isupper() for w in name_words)
+            cue = bool(_CUE.search(original[max(0, match.start() - 30) : match.start()].lower()))
+            if not capitalised and not cue:
+                continue
+            confidence = 0.85 if cue else 0.7
+            if match.group("tail"):
+                confidence += 0.1
+            # map original offsets onto the norm view: find the norm index whose span starts here
+            start = self._norm_index(view, match.start())
+            end = self._norm_index(view, match.end())
+            if start is None or end is None:
+                continue
+            yield Candidate(Kind.ADDRESS, view, start, end, "address.street", confidence,
+                            " ".join(match.group().split()))
+        for match in _TYPE_FIRST.finditer(original):
+            start = self._norm_index(view, match.start())
+            end = self._norm_index(view, match.end())
+            if start is None or end is None:
+                continue
+            yield Candidate(Kind.ADDRESS, view, start, end, "address.street_type_first", 0.75,
+                            " ".join(match.group().split()))
+
+    @staticmethod
+    def _norm_index(view: object, original_pos: int) -> int | None:
+        starts = getattr(view, "starts", None)
+        text = getattr(view, "text", "")
+        if starts is None:
+            return original_pos
+        for index, pos in enumerate(starts):
+            if pos >= original_pos:
+                return index
+        return len(text)

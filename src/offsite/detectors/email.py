@@ -1,0 +1,132 @@
+"""E-mail addresses, plain or disguised: "jane@gmail.com", "jane at gmail dot com",
+"jane (at) gmail [dot] com", "jane arroba gmail punto com", homoglyphs, international domains.
+The domain is checked against the public suffix list shipped with ``publicsuffixlist``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from offsite.detectors.base import Candidate, Detector
+from offsite.models import Context, Kind
+from offsite.normalize import Views
+
+_AT_WORDS = r"at|arroba|arobase|chiocciola|klammeraffe|atsign"
+_DOT_WORDS = r"dot|punto|ponto|point|punkt|ponte|pto"
+_OPEN, _CLOSE = r"[\[(<{]", r"[\])>}]"
+_LOCAL = r"[a-z0-9_](?:[a-z0-9._%+\-]{0,63}[a-z0-9_])?"
+_LABEL = r"[a-z0-9\u00c0-\uffff](?:[a-z0-9\-\u00c0-\uffff]{0,61}[a-z0-9\u00c0-\uffff])?"
+_AT = (
+    rf"(?P<at>[ \t]*@[ \t]*|[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS}|@)[ \t]*{_CLOSE}[ \t]*"
+    rf"|[ \t]+(?:{_AT_WORDS})[ \t]+)"
+)
+_DOT = (
+    rf"(?:[ \t]*\.[ \t]*|[ \t]*{_OPEN}[ \t]*(?:{_DOT_WORDS}|\.)[ \t]*{_CLOSE}[ \t]*"
+    rf"|[ \t]+(?:{_DOT_WORDS})[ \t]+|[ \t]*[\u2013\u2014~*][ \t]*(?:{_DOT_WORDS}|\.)[ \t]*[\u2013\u2014~*][ \t]*)"
+)
+_AT_LITERAL = r"(?P<at>[ \t]*@[ \t]*)"
+_AT_SPELLED = (
+    rf"(?P<at>[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS}|@)[ \t]*{_CLOSE}[ \t]*|[ \t]+(?:{_AT_WORDS})[ \t]+"
+    rf"|[ \t]*[\u2013\u2014~*][ \t]*(?:{_AT_WORDS}|@)[ \t]*[\u2013\u2014~*][ \t]*)"
+)
+# A literal "@" may be followed by a bare label ("info@presidio."); a spelled "at" needs a dotted
+# domain, except in brackets ("willhold11 (at) example"), so "john at john@x.com" is read right.
+_EMAIL = re.compile(rf"(?<![a-z0-9._%+\-]){_LOCAL}{_AT_LITERAL}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL}){{0,5}})")
+_EMAIL_SPELLED = re.compile(
+    rf"(?<![a-z0-9._%+\-]){_LOCAL}{_AT_SPELLED}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL}){{1,5}})"
+)
+# Without a suffix a spelled "at" counts only in brackets or before a mail provider's name.
+_EMAIL_NO_SUFFIX = re.compile(
+    rf"(?<![a-z0-9._%+\-]){_LOCAL}(?P<at>[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS}|@)[ \t]*{_CLOSE}[ \t]*"
+    rf"|[ \t]+(?:{_AT_WORDS})[ \t]+(?=(?:gmail|hotmail|outlook|yahoo|icloud|protonmail|proton|gmx|aol)\b))"
+    rf"(?P<domain>{_LABEL})(?![ \t]*(?:\.|{_OPEN}?[ \t]*(?:{_DOT_WORDS})\b))"
+)
+_DOT_SPLIT = re.compile(_DOT)
+_PREFILTER = re.compile(rf"@|\b(?:{_AT_WORDS})\b")
+
+MAIL_PROVIDERS = frozenset(
+    "gmail googlemail hotmail outlook live msn yahoo ymail icloud me aol proton protonmail pm "
+    "gmx web yandex mail zoho hey fastmail tutanota tuta uol bol terra wanadoo orange free "
+    "laposte libero virgilio qq 163 126 rediffmail".split()
+)
+_STOP_LOCAL = frozenset(
+    "i im me we you he she they it this that home work school look looking at be am is are was "
+    "here there be meet see call text stay arrive arrived arriving arrives get got back up out "
+    "busy good fine ok okay least most first last all once chat online visit go talk available "
+    "yelled laughed looked mad angry smiled".split()
+)
+
+
+class EmailDetector(Detector):
+    """E-mail addresses in any spelling."""
+
+    name = "email"
+
+    def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
+        """Address-shaped spans on the ``joined`` view."""
+        if not _PREFILTER.search(views.norm.text):
+            return
+        view = views.joined
+        matches = list(_EMAIL.finditer(view.text))
+        taken = [(m.start(), m.end()) for m in matches]
+        for pattern in (_EMAIL_SPELLED, _EMAIL_NO_SUFFIX):
+            for spelled in pattern.finditer(view.text):
+                if not any(s < spelled.end() and spelled.start() < e for s, e in taken):
+                    matches.append(spelled)
+                    taken.append((spelled.start(), spelled.end()))
+        for match in matches:
+            at = match.group("at")
+            local = match.group()[: match.start("at") - match.start()]
+            labels = [lab for lab in _DOT_SPLIT.split(match.group("domain")) if lab]
+            spelled_at = "@" not in at
+            bracketed = any(c in at for c in "[(<{")
+            domain, end = self._trim_domain(labels, match, view.text)
+            if domain is None:
+                continue
+            value = f"{local}@{domain}"
+            if "." in domain and self.resources.domain_allowed(domain):
+                continue  # crisis lines' and public services' addresses are resources, not contact
+            confidence, rule = self._score(local, domain, spelled_at, bracketed)
+            if not spelled_at and at != "@" and "." not in domain:
+                confidence, rule = 0.0, "email.spaced_at_sign"  # "tweet @john": a mention
+            yield Candidate(Kind.EMAIL, view, match.start(), end, rule, confidence, value, "email")
+
+    def _trim_domain(self, labels: list[str], match: re.Match[str], text: str) -> tuple[str | None, int]:
+        """The longest prefix of the domain labels that ends in a known public suffix; without
+        one, the first label alone (scored lower)."""
+        psl = self.resources.psl
+        domain_text = match.group("domain")
+        for count in range(len(labels), 1, -1):
+            domain = ".".join(labels[:count])
+            suffix = psl.publicsuffix(domain, accept_unknown=False)
+            if suffix is not None and suffix != domain:
+                # end offset: after the count-th label in the matched text
+                end = match.start("domain")
+                pos = 0
+                for label in labels[:count]:
+                    pos = domain_text.index(label, pos) + len(label)
+                return domain, end + pos
+        first = labels[0] if labels else ""
+        if not first:
+            return None, match.end()
+        end = match.start("domain") + domain_text.index(first) + len(first)
+        return first, end
+
+    def _score(self, local: str, domain: str, spelled_at: bool, bracketed: bool) -> tuple[float, str]:
+        has_suffix = "." in domain
+        provider = domain.split(".")[0] in MAIL_PROVIDERS
+        if local in _STOP_LOCAL and spelled_at:
+            return 0.0, "email.ordinary_words"
+        if not spelled_at:
+            if has_suffix:
+                return 0.97, "email.address"
+            if len(local) >= 2 and len(domain) >= 3 and domain.isalnum():
+                return 0.7, "email.no_suffix"
+            return 0.3, "email.fragment"
+        if has_suffix:
+            return (0.9 if bracketed or provider or len(local) >= 4 else 0.7), "email.spelled_at"
+        if bracketed and len(local) >= 3:
+            return 0.75, "email.spelled_no_suffix"
+        if provider and len(domain) >= 4 and len(local) >= 3 and local not in self.resources.lexicon.common_words:
+            return 0.7, "email.provider_no_suffix"
+        return 0.2, "email.ordinary_words"

@@ -1,0 +1,202 @@
+"""Handles tied to a platform: "ig: jane_d", "snap jane.d", "my insta is jane_d",
+"@jane_d on insta", "i'm dean.malmgren on skype", "discord: jane#1234", "u/jane", and a
+standalone "@name" where that can only be an off-site account (profiles, one-on-one chats).
+
+Platform words are found on the ``alpha`` view (leetspeak, homoglyphs and spaced letters
+folded); the handle itself is read from the ``joined`` view at the same offsets, so "jane_d1"
+keeps its digits. A handle must fit the platform's grammar and must not be an ordinary word
+("my insta is private")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from offsite.detectors.base import Candidate, Detector
+from offsite.lexicon import Platform
+from offsite.models import Context, Kind, Surface
+from offsite.normalize import View, Views
+from offsite.resources import Mention
+
+_HANDLE = r"@?(?:live:)?[a-z0-9_](?:[a-z0-9_.\-,']{0,40}[a-z0-9_])?(?:#\d{4})?"
+_GAP = r"[ \t]*(?:[\u2600-\u27bf\U0001f300-\U0001faff][ \t]*){0,3}"
+# After the platform word: optional "id/username", then "is", ":", "=", "-", "(" ...
+_AFTER = re.compile(
+    r"[ \t]*(?:(?P<label>id|name|username|user name|user|handle|acc|account|addy|tag|@)[ \t]*)?"
+    r"(?P<link>(?:is|'s|s|es|ist|e|est|me[ \t]+at|me[ \t]+on|at|me)\b[ \t]*:?|:|=|-|\u2013|\u2014|>|->|=>|\(|\[|\")?"
+    rf"{_GAP}(?P<open>[(\[\"]?)[ \t]*"
+    rf"(?P<handle>{_HANDLE})"
+)
+# Before the platform word: "<handle> on <platform>", "<handle> (insta)"
+_BEFORE = re.compile(
+    rf"(?P<handle>{_HANDLE})[ \t]*(?:(?:on|in|at|@|sur|en|no|na|auf|bei|su|via)[ \t]+(?:the[ \t]+|my[ \t]+)?|[(\[][ \t]*|-[ \t]*|is my[ \t]+|es mi[ \t]+|e o meu[ \t]+)\Z"
+)
+_MY_ID = re.compile(
+    rf"\b(?:my|mi|meu|mon|mein|il mio)[ \t]+(?:id|user ?name|handle|tag|@|user|usuario|pseudo|nick|nome de usuario)[ \t]*(?:is|:|es|e|est|ist|=)[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
+)
+_AT_NAME = re.compile(r"(?<![\w.@/])@(?P<name>[a-z0-9_](?:[a-z0-9_.]{0,29}[a-z0-9_])?)")
+_REDDIT = re.compile(r"(?<![\w/])/?u/(?P<name>[a-z0-9_\-]{3,20})\b")
+_DISCRIM = re.compile(r"(?<![\w#@.])(?P<name>[a-z0-9_.]{2,32})#(?P<tag>\d{4})\b")
+
+_POSSESSIVE = ("my", "mi", "meu", "mon", "mein", "ma", "minha", "mio", "il mio", "on", "en", "no", "na",
+               "auf", "su", "sur", "add me on", "follow me on", "find me on")
+
+# Words that never are a handle, even after "ig:" ("ig: yes", "snap? no").
+_FUNCTION = frozenset(
+    "a an and are as at be but by can do for from have he her him his how i if im in is it its "
+    "just me my no nope not of ok okay on or our same she so that the their them then there they "
+    "this to too u ur us was we what when where who why will with yes yeah yep you your "
+    "private deleted gone banned dead hacked down broken blocked public new old anymore "
+    "pls please plz lol haha idk tho though also only still either neither maybe sometimes "
+    "never always later tomorrow today tonight now soon please account app name username "
+    "handle id user story stories post posts dm dms chat message messages call calls group "
+    "page profile link bio feed reels reel video videos pic pics photo photos".split()
+)
+
+
+class HandleDetector(Detector):
+    """Platform-bound user names."""
+
+    name = "handle"
+    min_confidence = 0.55
+
+    def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
+        """Handles near platform words, @names, u/names and name#1234 tags."""
+        alpha = views.alpha
+        joined = views.joined
+        text = joined.text
+        self._original = views.original
+        mentions = self.resources.platforms.mentions(alpha)
+        seen: set[tuple[int, int]] = set()
+        for mention in mentions:
+            if mention.platform.id == "phone":
+                continue  # numbers are the phone detector's work
+            for cand in self._around(mention, joined, alpha, context):
+                if (cand.start, cand.end) not in seen:
+                    seen.add((cand.start, cand.end))
+                    yield cand
+        mentions = [m for m in mentions if m.platform.id not in ("email", "phone")]
+        if mentions:
+            for match in _MY_ID.finditer(alpha.text):
+                platform = self._nearest(mentions, match.start())
+                cand = self._handle_candidate(joined, match.start("handle"), match.end("handle"),
+                                              platform, "handle.my_id", 0.8, strong=True)
+                if cand is not None and (cand.start, cand.end) not in seen:
+                    seen.add((cand.start, cand.end))
+                    yield cand
+        if "@" in text:
+            yield from self._at_names(joined, mentions, context, seen)
+        if "u/" in text:
+            for match in _REDDIT.finditer(text):
+                yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.reddit_user",
+                                0.85, f"reddit:{match.group('name')}", "reddit")
+        if "#" in text:
+            for match in _DISCRIM.finditer(text):
+                if (match.start(), match.end()) in seen or not any(c.isalpha() for c in match.group("name")):
+                    continue
+                yield Candidate(Kind.HANDLE, joined, match.start(), match.end(),
+                                "handle.discriminator", 0.8, f"discord:{match.group()}", "discord")
+
+    def _disguised(self, mention: Mention, alpha: View) -> bool:
+        """True when the platform word was disguised (leetspeak, homoglyphs, spaced letters)."""
+        a, b = alpha.to_original(mention.start, mention.end)
+        typed = self._original[a:b].lower()
+        return typed != alpha.text[mention.start : mention.end]
+
+    def _nearest(self, mentions: list[Mention], pos: int) -> Platform:
+        return min(mentions, key=lambda m: abs(m.start - pos)).platform
+
+    def _around(self, mention: Mention, joined: View, alpha: View, context: Context) -> Iterator[Candidate]:
+        platform = mention.platform
+        after = _AFTER.match(alpha.text, mention.end)
+        if platform.id == "email" and (after is None or (after.group("link") or "").strip() != ":"):
+            after = None  # "gmail: stargazer.lu" only; e-mail words are otherwise the email detector's
+        if after is not None:
+            start, end = after.start("handle"), after.end("handle")
+            strong = bool(after.group("label") or after.group("open") or (after.group("link") or "").strip() in (":", "=", "(", "[", "is:", "->", "=>", ">")
+                          or joined.text[start] == "@")
+            lead_in = alpha.text[max(0, mention.start - 16) : mention.start].rstrip()
+            possessive = lead_in.endswith(_POSSESSIVE)
+            disguised = self._disguised(mention, alpha)
+            handle_text = joined.text[start:end]
+            shaped = any(c in handle_text for c in "_.0123456789@") and not handle_text.replace(".", "").isdigit()
+            linked = bool(after.group("link"))
+            if strong:
+                conf = 0.9
+            elif shaped:
+                conf = 0.85
+            elif possessive and (linked or not mention.ambiguous):
+                conf = 0.8
+            elif disguised:
+                conf = 0.75
+            else:
+                conf = 0.0
+            if platform.id == "email" and not shaped:
+                conf = 0.0
+            if conf:
+                cand = self._handle_candidate(joined, start, end, platform, "handle.after_platform",
+                                              conf, strong)
+                if cand is not None:
+                    yield cand
+        window_start = max(0, mention.start - 48)
+        before = _BEFORE.search(alpha.text, window_start, mention.start)
+        if before is not None:
+            start, end = before.start("handle"), before.end("handle")
+            strong = joined.text[start] == "@" or any(c in joined.text[start:end] for c in "_.0123456789")
+            # "add a coworker on facebook" is talk; only handle-shaped names count before the word
+            conf = 0.85 if strong else 0.0
+            if conf:
+                cand = self._handle_candidate(joined, start, end, platform, "handle.before_platform",
+                                              conf, strong)
+                if cand is not None:
+                    yield cand
+
+    def _handle_candidate(
+        self, joined: View, start: int, end: int, platform: Platform, rule: str, conf: float,
+        strong: bool,
+    ) -> Candidate | None:
+        raw = joined.text[start:end].rstrip(".,'-")
+        end = start + len(raw)
+        name = raw.lstrip("@")
+        if not name:
+            return None
+        word = name.split("#")[0]
+        if word in _FUNCTION or word in self.resources.platforms.first_words:
+            return None
+        plain = word.isalpha()
+        if plain and word in self.resources.lexicon.common_words and not raw.startswith("@"):
+            if not strong:
+                return None
+            conf -= 0.2
+        grammar = platform.handle
+        body = re.sub(r"#\d{4}$", "", word)
+        if not (grammar.min <= len(body) <= grammar.max):
+            conf -= 0.3
+        if re.fullmatch(f"[{grammar.chars}]+", body) is None:
+            conf -= 0.2
+        if not any(c.isalpha() for c in body) and platform.id != "qq":
+            return None  # numbers are the phone detector's
+        if len(body) < 2:
+            return None
+        return Candidate(Kind.HANDLE, joined, start, end, rule, conf, f"{platform.id}:{name}", platform.id)
+
+    def _at_names(
+        self, joined: View, mentions: list[Mention], context: Context, seen: set[tuple[int, int]]
+    ) -> Iterator[Candidate]:
+        known = {u.lower().lstrip("@") for u in context.known_usernames}
+        for match in _AT_NAME.finditer(joined.text):
+            if (match.start(), match.end()) in seen:
+                continue
+            name = match.group("name")
+            if name in self.resources.on_site_mentions or name in known:
+                continue
+            if mentions:
+                platform = self._nearest(mentions, match.start())
+                yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.at_name_with_platform",
+                                0.85, f"{platform.id}:{name}", platform.id)
+            elif context.surface == Surface.PROFILE:
+                yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.at_name_profile",
+                                0.8, f"@{name}", None)
+            elif context.surface == Surface.CHAT or known:
+                yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.at_name",
+                                0.65, f"@{name}", None)

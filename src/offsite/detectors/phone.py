@@ -1,0 +1,352 @@
+"""Phone numbers: digits, number words ("five five five oh one"), emoji and fullwidth digits,
+any separators; validated with libphonenumber for the configured regions.
+
+Candidates are runs of digits with separators on the ``digits`` view, after dates, times,
+prices, decimals and fractions are masked out. A run is split into the longest pieces that read
+as phone numbers; each piece is scored from its validity, its grouping, whether it was spelled
+out (a sign of disguise) and the words before it ("call", "my number" vs "passport", "ssn").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException
+
+from offsite.detectors.base import Candidate, Detector
+from offsite.models import Context, Kind
+from offsite.normalize import View, Views
+
+# Digits joined by up to 12 separator characters (linear: separators and digits are disjoint).
+_RUN = re.compile(r"\+*\(?\d(?:[ \t.\-/,()\[\]*_~|\\x#+\u2010-\u2015\u2212]{0,12}\d)*\)?")
+_GROUP = re.compile(r"\d+")
+
+# Number-like things that are not phone numbers, masked before runs are found.
+_MASKS = re.compile(
+    "|".join(
+        [
+            r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?",  # times
+            r"(?<!\d)(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])(?:t[\d:.]+(?:z|[+-]\d\d:?\d\d)?)?",
+            r"(?<![\d.\-/])(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)?\d\d(?!\d)",
+            r"\b(?:19|20)\d\d-?(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?=\s+\d\d(?::|\b))",
+            r"\b(?:19|20)\d\d\s?[-/]\s?(?:19|20)\d\d\b",  # year ranges
+            r"(?<![\d\-./])\d{1,2}/\d{1,2}(?![\d/.])",  # fractions and day/month
+            r"(?<![\d.,\-])\d{1,4}[.,]\d{1,2}\b(?![.,\-]\d)",  # decimals
+            r"(?<![\d.,\-])\d{1,3}\.\d{3}\b(?![.,\-\d]|\s\d)",  # decimals with three places
+            r"[$\u20ac\u00a3]\s?\d{1,3}(?:[.,]\d{3})*(?:[.,]\d{1,2})?\b(?![-\d])",  # prices
+            r"(?<![\d\-./])\d{1,3}(?:[.,]\d+)?\s?%",  # percentages
+        ]
+    )
+)
+
+_PHONE_WORDS = re.compile(
+    r"\b(?:call|calling|text|txt|texting|textme|callme|phone|ph|tel|tele|telephone|cell|mobile|mob|"
+    r"fax|sms|whatsapp|whats|wa|zap|wpp|reach|reached|ring|hmu|hit me|dial|telefone|telefono|"
+    r"telf|celular|cel|movil|handy|handynummer|telefonnummer|portable|appelle|appelez|ligue|"
+    r"liga|llama|llamame|chiama|telepono|numaram|cep|tlf|signal|viber|telegram|line|"
+    r"number|numbers|num|no|nr|digits|contact|numero|nummer)\b"
+)
+_WEAK_PHONE_WORDS = frozenset({"number", "numbers", "num", "no", "nr", "digits", "contact", "numero", "nummer"})
+_NOT_PHONE_WORDS = re.compile(
+    r"\b(?:ssn|ssns|ssid|social security|security number|passport|passportnumber|account|acct|"
+    r"routing|licen[cs]e|itin|tin|card|iban|aadhaar|resident|refugee|order|tracking|invoice|"
+    r"serial|isbn|zip|postal|postcode|nric|fin|pan|policy|case|ticket|reference|ref|"
+    r"transaction|confirmation|member id|employee|student id|id number|tax|taxpayer|vat|"
+    r"reisepass|fahrerlaubnis|ni number|insurance|dvla|bank|wallet|crypto|ip|version|"
+    r"build|model|isin|sku|upc|ean|imei|pin|otp|code|mrn|claim)\b"
+)
+
+
+_NO_TRUNK_PREFIX = frozenset({"US", "CA", "ES", "MX", "IT", "DK", "NO", "GR", "PT"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    start: int
+    end: int
+    digits: str
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def _hard_break(sep: str, left: str, right: str) -> bool:
+    """Separators that end a number: brackets, semicolons, double dashes, and commas or
+    sentence stops between multi-digit groups."""
+    if any(c in sep for c in "[];") or "--" in sep:
+        return True
+    if ("," in sep or re.fullmatch(r"\.\s+", sep)) and len(left) > 1 and len(right) > 1:
+        return True
+    return False
+
+
+class PhoneDetector(Detector):
+    """Phone numbers in any spelling."""
+
+    name = "phone"
+    min_confidence = 0.6
+
+    def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
+        """Runs of digits that read as phone numbers."""
+        norm = views.norm.text
+        if sum(c.isdigit() for c in norm) < 7 and not self._maybe_words(views.joined.text):
+            return
+        view = views.digits
+        text = view.text
+        masked = _MASKS.sub(lambda m: "z" * len(m.group()), text)
+        for run in _RUN.finditer(masked):
+            yield from self._split_run(view, masked, run.start(), run.end(), views)
+
+    def _maybe_words(self, norm: str) -> bool:
+        # cheap check: enough letters that number words could make seven digits
+        return len(norm) >= 14 and any(w in norm for w in self.resources.numbers.words if len(w) > 2)
+
+    def _split_run(
+        self, view: View, masked: str, start: int, end: int, views: Views
+    ) -> Iterator[Candidate]:
+        groups = [
+            _Group(m.start(), m.end(), m.group())
+            for m in _GROUP.finditer(masked, start, end)
+        ]
+        total = sum(len(g.digits) for g in groups)
+        if total < 7:
+            return
+        original = views.original
+        orig_start, orig_end = view.to_original(start, end)
+        spelled = re.search(r"[^\W\d_]{2}", original[orig_start:orig_end]) is not None or (
+            len(groups) >= 7 and all(len(g.digits) == 1 for g in groups)
+        )
+        if spelled and total <= 15:
+            # A number spelled out in words is one number, however it is grouped.
+            cand = self._score(view, masked, groups, views, spelled=True)
+            if cand is not None:
+                yield cand
+            return
+        sizes = [len(g.digits) for g in groups]
+        if sizes == [4, 4, 4, 4] or (len(groups) == 1 and 13 <= total <= 19 and _luhn(groups[0].digits)):
+            return  # a card number
+        if len(groups) == 1 and total > 15:
+            return  # a long id (IBAN, account), never one phone number
+        i = 0
+        while i < len(groups):
+            best: Candidate | None = None
+            best_j = i
+            count = 0
+            for j in range(i, len(groups)):
+                if j > i:
+                    sep = masked[groups[j - 1].end : groups[j].start]
+                    if _hard_break(sep, groups[j - 1].digits, groups[j].digits):
+                        break
+                count += len(groups[j].digits)
+                if count > 17:
+                    break
+                if count >= 7:
+                    cand = self._score(view, masked, groups[i : j + 1], views, spelled=False)
+                    if cand is not None and cand.rule == "phone.crisis_line":
+                        best, best_j = cand, j
+                        break
+                    if cand is not None and (best is None or cand.confidence >= best.confidence):
+                        best, best_j = cand, j
+            if best is None:
+                i += 1
+                continue
+            # groups left before the next break that cannot make a number of their own belong
+            # to this one ("+52 1 33 1234-5678")
+            rest_end = best_j
+            rest = 0
+            for k in range(best_j + 1, len(groups)):
+                if _hard_break(masked[groups[k - 1].end : groups[k].start], groups[k - 1].digits,
+                               groups[k].digits):
+                    break
+                rest += len(groups[k].digits)
+                rest_end = k
+            seps_after = masked[groups[best_j].end : groups[min(rest_end, len(groups) - 1)].start]
+            if best.rule != "phone.crisis_line" and 0 < rest < 7 and "x" not in seps_after and "#" not in seps_after:
+                longer = self._score(view, masked, groups[i : rest_end + 1], views, spelled=False)
+                if longer is not None and longer.confidence >= self.min_confidence:
+                    best, best_j = longer, rest_end
+            # an extension written with "x" or "#" after the number
+            if best_j + 1 < len(groups):
+                sep = masked[groups[best_j].end : groups[best_j + 1].start]
+                if ("x" in sep or "#" in sep) and len(groups[best_j + 1].digits) <= 7:
+                    best_j += 1
+                    best = Candidate(best.kind, view, best.start, groups[best_j].end, best.rule,
+                                     best.confidence, best.value)
+            yield self._with_extension(best, masked)
+            i = best_j + 1
+
+    def _with_extension(self, cand: Candidate, masked: str) -> Candidate:
+        match = re.match(r"\s*,?\s*(?:ext\.?|extension|int\.?|x)\s*:?\s*\d{1,7}", masked[cand.end :])
+        if match:
+            return Candidate(cand.kind, cand.view, cand.start, cand.end + match.end(), cand.rule,
+                             cand.confidence, cand.value)
+        return cand
+
+    def _score(
+        self, view: View, masked: str, groups: list[_Group], views: Views, spelled: bool
+    ) -> Candidate | None:
+        start, end = groups[0].start, groups[-1].end
+        text = view.text
+        # include a leading "+" or "(" and a closing ")"
+        while start > 0 and text[start - 1] in "+(":
+            start -= 1
+        if end < len(text) and text[end] == ")" and "(" in text[start:end]:
+            end += 1
+        digits = "".join(g.digits for g in groups)
+        raw = text[start:end]
+        n = len(digits)
+        if n < 7 or n > 17:
+            return None
+        if self._is_crisis(digits, text, end):
+            return Candidate(Kind.PHONE, view, start, end, "phone.crisis_line", 0.0, digits)
+        if raw.count("(") > 2 and not spelled:
+            return None
+        plus = raw.lstrip("(").startswith("+")
+        sizes = [len(g.digits) for g in groups]
+        seps = [masked[a.end : b.start] for a, b in zip(groups, groups[1:], strict=False)]
+        confidence, rule, value = self._validity(digits, plus, sizes, seps)
+        if spelled:
+            confidence = max(confidence, 0.85 if n >= 9 else 0.7)
+            rule = "phone.spelled_out" if confidence >= 0.7 else rule
+        orig_start = view.to_original(start, start)[0]
+        before = views.norm.text[max(0, orig_start - 45) : orig_start] if views.norm.starts is None \
+            else views.original[max(0, orig_start - 45) : orig_start].lower()
+        phone_context = self._context(before)
+        if phone_context is None and not plus and not spelled:
+            confidence -= 0.6
+        elif phone_context:
+            confidence += 0.2
+        if re.match(r"\s*,?\s*(?:ext\.?|extension|int\.?|x)\s*:?\s*\d", masked[end:]):
+            confidence += 0.2
+        if not spelled and len(groups) == 1 and n < 10 and self._glued(views.original, view, start, end):
+            return None  # a short digit run inside a word: an id like "S0000001I"
+        if self._inside_hex_token(views.original, view, start, end):
+            return None
+        if not plus and not spelled and n >= 13 and _luhn(digits):
+            confidence -= 0.6  # card numbers
+        if sizes == [4, 4, 4, 4] or (sizes == [3, 2, 4] and not phone_context):
+            confidence -= 0.6  # card or social-security grouping
+        if not phone_context and len(set(digits)) <= 2:
+            confidence -= 0.3
+        if confidence <= 0:
+            return None
+        return Candidate(Kind.PHONE, view, start, end, rule, min(confidence, 0.99), value)
+
+    @staticmethod
+    def _context(before: str) -> bool | None:
+        """True when words before the number say phone, None when they say it is another kind
+        of number (ssn, passport, card ...), False when they say nothing."""
+        counter = None
+        for counter in _NOT_PHONE_WORDS.finditer(before):
+            pass
+        strong_after = False
+        weak = False
+        for word in _PHONE_WORDS.finditer(before):
+            if word.group() in _WEAK_PHONE_WORDS:
+                weak = True
+            elif counter is None or word.start() >= counter.end():
+                strong_after = True
+        if counter is not None and not strong_after:
+            return None
+        return strong_after or weak
+
+    @staticmethod
+    def _glued(original: str, view: View, start: int, end: int) -> bool:
+        a, b = view.to_original(start, end)
+        return (a > 0 and original[a - 1].isalpha()) or (b < len(original) and original[b].isalpha())
+
+    @staticmethod
+    def _inside_hex_token(original: str, view: View, start: int, end: int) -> bool:
+        a, b = view.to_original(start, end)
+        left = a
+        while left > 0 and not original[left - 1].isspace():
+            left -= 1
+        right = b
+        while right < len(original) and not original[right].isspace():
+            right += 1
+        token = original[left:right].lower()
+        return len(token) >= 20 and re.fullmatch(r"[0-9a-f\-]+", token.strip(".,:;")) is not None \
+            and re.search(r"[a-f]", token) is not None and token.count("-") >= 2
+
+    def _validity(
+        self, digits: str, plus: bool, sizes: list[int], seps: list[str]
+    ) -> tuple[float, str, str]:
+        n = len(digits)
+        if plus:
+            return self._international(digits, 0.95, 0.85, "phone.international")
+        for prefix in ("011", "00"):
+            if digits.startswith(prefix) and n - len(prefix) >= 8:
+                conf, rule, value = self._international(digits[len(prefix) :], 0.9, 0.75,
+                                                        "phone.international_prefix")
+                if conf >= 0.75:
+                    return conf, rule, value
+        best = (0.0, "phone.unrecognised", digits)
+        for region in self.resources.settings.regions:
+            try:
+                number = phonenumbers.parse(digits, region)
+            except NumberParseException:
+                continue
+            value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            if phonenumbers.is_valid_number(number):
+                # Regions with a national trunk prefix write national numbers with a leading 0;
+                # without it, a "valid" reading there is weak evidence.
+                trunk_ok = region in _NO_TRUNK_PREFIX or digits.startswith("0")
+                conf = (0.9 if n >= 10 else 0.75) if trunk_ok else 0.6
+                if conf > best[0]:
+                    best = (conf, f"phone.valid.{region}", value)
+            elif phonenumbers.is_possible_number(number) and best[0] < 0.5:
+                best = (0.5, f"phone.possible.{region}", value)
+        formatted = len(sizes) > 1 and all(s.strip(" ") in {"", "-", ".", "/", ")", "("} or s in {") ", " (", ")-"} for s in seps)
+        nanp = (sizes in ([3, 3, 4], [1, 3, 3, 4], [3, 7], [1, 3, 7], [3, 3, 2, 2])) and formatted
+        if nanp and best[0] < 0.8:
+            best = (0.8, "phone.grouped", "+1" + digits[-10:])
+        if best[0] < 0.7 and len(sizes) == 1 and n in (10, 11):
+            best = (0.7, "phone.ten_digits", digits)
+        if best[0] < 0.65 and sizes in ([3, 4],) and formatted:
+            best = (0.65, "phone.local", digits)
+        if best[0] < 0.6 and len(sizes) >= 2 and 8 <= n <= 13 and formatted:
+            best = (0.6, "phone.grouped_unknown", digits)
+        if len(sizes) == 1 and n <= 9 and best[0] > 0.5:
+            best = (0.5, best[1], best[2])  # a bare short digit string: an id unless context says phone
+        return best
+
+    def _international(self, digits: str, valid: float, possible: float, rule: str) -> tuple[float, str, str]:
+        try:
+            number = phonenumbers.parse("+" + digits, None)
+        except NumberParseException:
+            return 0.45, rule + ".unparsed", "+" + digits
+        value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if phonenumbers.is_valid_number(number):
+            return valid, rule, value
+        if phonenumbers.is_possible_number(number):
+            return possible, rule + ".possible", value
+        return 0.6, rule + ".invalid", value
+
+    def _is_crisis(self, digits: str, text: str, end: int) -> bool:
+        crisis = self.resources.crisis_numbers
+        if digits in crisis or digits.lstrip("0") in crisis:
+            return True
+        if digits.startswith("1") and digits[1:] in crisis:
+            return True
+        vanity = re.match(r"[-\s]?([a-z]{3,7})\b", text[end:])
+        if vanity and (digits + vanity.group(1)) in self.resources.lexicon_crisis_alnum:
+            return True
+        return False
+
+    def validate(self, candidate: Candidate, views: Views, context: Context) -> str | None:
+        """Reject crisis lines and weak candidates."""
+        if candidate.rule == "phone.crisis_line":
+            return "crisis or emergency line"
+        return super().validate(candidate, views, context)

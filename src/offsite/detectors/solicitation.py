@@ -1,0 +1,87 @@
+"""Requests and offers to move the conversation off the site, with or without an identifier:
+"do you have snap?", "what's your number", "can we talk somewhere more private", "add me",
+"me passa seu zap", "agrégame al whats", "schreib mir auf insta".
+
+Rules are data (``solicitation.toml``), compiled once with the platform aliases substituted.
+Talk about a service in passing ("i deleted snapchat") matches no rule, and a negation right
+before a match ("don't share your number") discards it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from offsite.detectors.base import Candidate, Detector
+from offsite.models import Context, Kind
+from offsite.normalize import Views
+from offsite.resources import Resources
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    id: str
+    confidence: float
+    pattern: re.Pattern[str]
+
+
+class SolicitationDetector(Detector):
+    """Offers and requests to take contact elsewhere."""
+
+    name = "solicitation"
+
+    def __init__(self, resources: Resources) -> None:
+        super().__init__(resources)
+        lexicon = resources.lexicon
+        aliases = sorted(
+            {a for p in lexicon.platforms for a in p.aliases if "." not in a and a != "#"},
+            key=len, reverse=True,
+        )
+        strong = sorted(
+            {a for p in lexicon.platforms for a in p.aliases if a not in p.ambiguous and "." not in a
+             and p.id not in ("phone", "email")},
+            key=len, reverse=True,
+        )
+        subs = dict(lexicon.solicitation_placeholders)
+        subs["platform"] = "(?:" + "|".join(re.escape(a) for a in aliases) + ")"
+        subs["strong"] = "(?:" + "|".join(re.escape(a) for a in strong) + ")"
+        self.rules = tuple(
+            _Rule(rule.id, rule.confidence, re.compile(self._expand(rule.pattern, subs)))
+            for rule in lexicon.solicitation_rules
+        )
+        negations = sorted(lexicon.negations, key=len, reverse=True)
+        self.negation = re.compile(
+            r"\b(?:" + "|".join(re.escape(n) for n in negations) + r")\b[\w' ]{0,12}\Z"
+        )
+
+    @staticmethod
+    def _expand(pattern: str, subs: dict[str, str]) -> str:
+        # Placeholders may use other placeholders ({contact} uses none today); expand twice.
+        for _ in range(2):
+            pattern = re.sub(r"\{(\w+)\}", lambda m: subs.get(m.group(1), m.group(0)), pattern)
+        return pattern
+
+    def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
+        """Every rule match on the ``alpha`` view, one per sentence-level span."""
+        view = views.alpha
+        text = view.text
+        taken: list[tuple[int, int]] = []
+        for rule in self.rules:
+            for match in rule.pattern.finditer(text):
+                start, end = match.start(), match.end()
+                if any(s < end and start < e for s, e in taken):
+                    continue
+                before = text[max(0, start - 30) : start]
+                if self.negation.search(before):
+                    yield Candidate(Kind.SOLICITATION, view, start, end, f"{rule.id}.negated", 0.0,
+                                    rule.id)
+                    continue
+                taken.append((start, end))
+                yield Candidate(Kind.SOLICITATION, view, start, end, f"solicitation.{rule.id}",
+                                rule.confidence, rule.id)
+
+    def validate(self, candidate: Candidate, views: Views, context: Context) -> str | None:
+        """Negated matches are rule talk, not requests."""
+        if candidate.rule.endswith(".negated"):
+            return "negated: rule talk or refusal"
+        return super().validate(candidate, views, context)

@@ -1,0 +1,144 @@
+"""Links: URLs with a scheme, ``www.`` links, bare domains ("jane.example.com",
+"linktr.ee/jane"), spelled-out domains ("jane dot com") and invite links of messaging services
+("discord.gg/abc", "t.me/jane", "wa.me/15550192"). Domains are checked against the bundled public
+suffix list; site, public-information and crisis domains are allowed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from offsite.detectors.base import Candidate, Detector
+from offsite.models import Context, Kind
+from offsite.normalize import View, Views
+
+_URL = re.compile(
+    r"(?P<scheme>\b(?:https?|ftp)[ \t]*:[ \t]*/{0,3}[ \t]*)(?P<rest>[^\s<>\"'`]+)"
+    r"|(?P<www>\bwww\d?\.)(?P<wrest>[^\s<>\"'`]+)"
+    r"|(?<![@\w.\-/])(?P<bare>(?:[a-z0-9](?:[a-z0-9\-]{0,62}[a-z0-9])?\.){1,5}[a-z][a-z0-9\-]{1,23})"
+    r"(?P<path>/[^\s<>\"'`]*)?(?![\w@])"
+)
+_SPELLED = re.compile(
+    r"(?<![\w.@])(?P<name>[a-z0-9][a-z0-9\-]{1,62})[ \t]*(?:[\[(][ \t]*(?:dot|\.)[ \t]*[\])]|[ \t]+dot[ \t]+)"
+    r"(?P<tld>com|net|org|io|me|co|ly|gg|ee|app|xyz|info|biz|tv|us|uk|ca|de|fr|es|br|mx|ph|au|in|ie)\b"
+)
+_HOST = re.compile(r"[a-z0-9\-.\u00c0-\uffff]+")
+_TRAIL = ".,;:!?)]}'\"*"
+
+
+class UrlDetector(Detector):
+    """Links and invites."""
+
+    name = "url"
+
+    def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
+        """Link-shaped spans on the ``norm`` view."""
+        view = views.norm
+        text = view.text
+        if "." not in text and ":" not in text and "dot" not in text and "/" not in text:
+            return
+        found = []
+        for match in _URL.finditer(text):
+            cand = self._candidate(view, match)
+            if cand is not None:
+                found.append(cand)
+                yield cand
+        link = views.link
+        if link.text != text:
+            spans = [cand.view.to_original(cand.start, cand.end) for cand in found]
+            for match in _URL.finditer(link.text):
+                cand = self._candidate(link, match)
+                if cand is None:
+                    continue
+                a, b = link.to_original(cand.start, cand.end)
+                if any(x < b and a < y for x, y in spans):
+                    continue
+                yield Candidate(cand.kind, link, cand.start, cand.end, cand.rule + ".disguised",
+                                max(cand.confidence, 0.85) if cand.confidence >= 0.5 else cand.confidence,
+                                cand.value, cand.platform)
+        if "dot" in text:
+            for match in _SPELLED.finditer(text):
+                name = match.group("name")
+                if name in self.resources.lexicon.common_words and len(name) < 4:
+                    continue
+                host = f"{name}.{match.group('tld')}"
+                yield Candidate(Kind.URL, view, match.start(), match.end(), "url.spelled_domain",
+                                0.75, host)
+
+    def _candidate(self, view: View, match: re.Match[str]) -> Candidate | None:
+        if match.group("scheme") is not None:
+            body, body_start, kind = match.group("rest"), match.start("rest"), "scheme"
+        elif match.group("www") is not None:
+            body, body_start, kind = match.group("wrest"), match.start("wrest"), "www"
+        else:
+            body = match.group("bare") + (match.group("path") or "")
+            body_start, kind = match.start("bare"), "bare"
+        host_match = _HOST.match(body)
+        if host_match is None:
+            return None
+        host = host_match.group().strip(".-")
+        host, host_len = self._valid_host(host, kind)
+        if host is None:
+            return None
+        path = body[host_match.end():] if len(host) == host_match.end() else ""
+        if host_len < host_match.end():
+            path = ""
+        path = path.rstrip(_TRAIL)
+        end = body_start + host_len + len(path)
+        start = match.start()
+        if kind == "www":
+            host = "www." + host
+        confidence, rule, kind_found, platform = self._classify(host, path, kind)
+        return Candidate(kind_found, view, start, end, rule, confidence, f"{host}{path}", platform)
+
+    def _valid_host(self, host: str, kind: str) -> tuple[str | None, int]:
+        """The host cut to its longest prefix ending in a public suffix (``host-page.com4083buy``
+        -> ``host-page.com``), with its length, or None."""
+        psl = self.resources.psl
+        labels = host.split(".")
+        if len(labels) < 2:
+            return None, 0
+        last = labels[-1]
+        for cut in range(len(last), 1, -1):
+            candidate = ".".join(labels[:-1] + [last[:cut]])
+            suffix = psl.publicsuffix(candidate, accept_unknown=False)
+            if suffix is not None and suffix != candidate:
+                if kind == "bare" and cut != len(last):
+                    return None, 0
+                icann = candidate.rsplit(".", 2)
+                if kind == "bare" and not (
+                    suffix in self.resources.lexicon.bare_domain_suffixes
+                    or icann[-1] in self.resources.lexicon.bare_domain_suffixes
+                    or ".".join(icann[-2:]) in self.resources.lexicon.bare_domain_suffixes
+                ):
+                    return None, 0
+                return candidate, len(candidate)
+        return None, 0
+
+    def _classify(self, host: str, path: str, kind: str) -> tuple[float, str, Kind, str | None]:
+        bare_host = host[4:] if host.startswith("www.") else host
+        full = f"{bare_host}{path}"
+        if self.resources.domain_allowed(bare_host, path):
+            return 0.0, "url.allowed_domain", Kind.URL, None
+        index = self.resources.platforms
+        for prefix, platform in index.invites:
+            if full.startswith(prefix) and len(full) > len(prefix):
+                return 0.95, "url.invite", Kind.INVITE, platform.id
+        for domain, platform in index.domains.items():
+            if bare_host == domain or bare_host.endswith("." + domain):
+                segment = path.strip("/").split("/")[0].split("?")[0]
+                if not segment:
+                    # a platform named by its domain ("i deleted instagram.com") is not contact
+                    return (0.4 if kind == "bare" else 0.55), "url.platform_home", Kind.URL, platform.id
+                if segment in platform.reserved_paths:
+                    return 0.0, "url.platform_public_page", Kind.URL, platform.id
+                return 0.95, "url.platform_profile", Kind.URL, platform.id
+        if kind == "bare":
+            return (0.85 if path else 0.75), "url.bare_domain", Kind.URL, None
+        return 0.95, "url.link", Kind.URL, None
+
+    def validate(self, candidate: Candidate, views: Views, context: Context) -> str | None:
+        """Allowed domains are never contact."""
+        if candidate.rule in ("url.allowed_domain", "url.platform_public_page"):
+            return "site, public-information or crisis domain"
+        return super().validate(candidate, views, context)

@@ -1,0 +1,243 @@
+"""Load and validate the knowledge files in ``offsite/data`` (platforms, number words, crisis
+resources, solicitation rules, allow-lists).
+
+Every file is parsed into pydantic models, so a bad entry fails loudly with the file name and the
+key path. The loaded :class:`Lexicon` is immutable and shared by all detectors of one guard.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+
+class LexiconError(ValueError):
+    """A data file is missing or invalid; the message names the file and the key path."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HandleRule(_Strict):
+    """A service's user-name grammar."""
+
+    min: int = Field(ge=1, le=100)
+    max: int = Field(ge=1, le=100)
+    chars: str
+    discriminator: bool = False
+
+    @field_validator("chars")
+    @classmethod
+    def _valid_class(cls, value: str) -> str:
+        re.compile(f"[{value}]")
+        return value
+
+
+class Platform(_Strict):
+    """One off-site service."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    aliases: tuple[str, ...] = Field(min_length=1)
+    ambiguous: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    invites: tuple[str, ...] = ()
+    reserved_paths: tuple[str, ...] = ()
+    handle: HandleRule
+
+    @field_validator("aliases", "ambiguous")
+    @classmethod
+    def _lower(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for alias in value:
+            if alias != alias.strip().lower() or not alias:
+                raise ValueError(f"alias {alias!r} must be lower case and trimmed")
+        return value
+
+    def model_post_init(self, __context: Any) -> None:
+        """Check that every ambiguous alias is also an alias."""
+        missing = set(self.ambiguous) - set(self.aliases)
+        if missing:
+            raise ValueError(f"ambiguous aliases not in aliases: {sorted(missing)}")
+        if self.handle.min > self.handle.max:
+            raise ValueError("handle.min is larger than handle.max")
+
+
+class NumberLanguage(_Strict):
+    """Number words of one language."""
+
+    digits: dict[str, str]
+    multipliers: dict[str, int] = {}
+    weak: tuple[str, ...] = ()
+
+    @field_validator("digits")
+    @classmethod
+    def _digits(cls, value: dict[str, str]) -> dict[str, str]:
+        for word, digits in value.items():
+            if not digits.isdigit() or not word.isalpha() or word != word.lower():
+                raise ValueError(f"{word!r} = {digits!r}: need a lower-case word and digits")
+        return value
+
+
+class CrisisResource(_Strict):
+    """A crisis or emergency line that is never flagged."""
+
+    name: str
+    region: str
+    numbers: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+
+    @field_validator("numbers")
+    @classmethod
+    def _numbers(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for number in value:
+            if not re.fullmatch(r"[0-9a-z]+", number):
+                raise ValueError(f"number {number!r}: digits (or a vanity word) only")
+        return value
+
+
+class SolicitationRule(_Strict):
+    """One request/offer pattern."""
+
+    id: str
+    lang: str = Field(pattern=r"^[a-z]{2}$")
+    confidence: float = Field(gt=0, le=1)
+    pattern: str
+
+
+class _SolicitationFile(_Strict):
+    placeholders: dict[str, str]
+    rule: tuple[SolicitationRule, ...]
+    negations: dict[str, tuple[str, ...]]
+
+
+class _Allowlist(_Strict):
+    public_domains: tuple[str, ...]
+    bare_domain_suffixes: tuple[str, ...]
+    on_site_mentions: tuple[str, ...]
+
+
+class _PlatformsFile(_Strict):
+    platform: tuple[Platform, ...]
+
+
+class _NumbersFile(_Strict):
+    languages: dict[str, NumberLanguage]
+
+
+class _CrisisFile(_Strict):
+    resource: tuple[CrisisResource, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """All knowledge files, loaded and validated."""
+
+    platforms: tuple[Platform, ...]
+    number_languages: dict[str, NumberLanguage]
+    crisis: tuple[CrisisResource, ...]
+    solicitation_rules: tuple[SolicitationRule, ...]
+    solicitation_placeholders: dict[str, str]
+    negations: tuple[str, ...]
+    public_domains: tuple[str, ...]
+    bare_domain_suffixes: frozenset[str]
+    on_site_mentions: frozenset[str]
+    common_words: frozenset[str]
+
+    @property
+    def crisis_numbers(self) -> frozenset[str]:
+        """Every crisis number, digits only."""
+        return frozenset(n for r in self.crisis for n in r.numbers if n.isdigit())
+
+    @property
+    def crisis_domains(self) -> frozenset[str]:
+        """Every crisis-resource domain."""
+        return frozenset(d for r in self.crisis for d in r.domains)
+
+    def platform(self, platform_id: str) -> Platform:
+        """The platform with this id (KeyError if unknown)."""
+        for platform in self.platforms:
+            if platform.id == platform_id:
+                return platform
+        raise KeyError(platform_id)
+
+
+def _read_toml(directory: Path | None, name: str) -> dict[str, Any]:
+    try:
+        if directory is None:
+            raw = resources.files("offsite.data").joinpath(name).read_text(encoding="utf-8")
+        else:
+            raw = (directory / name).read_text(encoding="utf-8")
+        return tomllib.loads(raw)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise LexiconError(f"{name}: {exc}") from None
+
+
+def _parse(model: type[BaseModel], data: dict[str, Any], name: str) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise LexiconError(f"{name}: {problems}") from None
+
+
+def _fold_accents(word: str) -> str:
+    """Lower case without accents, as the normalised views spell words."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def load_lexicon(directory: Path | None = None) -> Lexicon:
+    """Load every knowledge file from ``directory`` (default: the package's own data)."""
+    if directory is None:
+        return _default_lexicon()
+    return _load(directory)
+
+
+@cache
+def _default_lexicon() -> Lexicon:
+    # The packaged data never changes at run time, so one parsed copy serves every guard.
+    return _load(None)
+
+
+def _load(directory: Path | None) -> Lexicon:
+    platforms = _parse(_PlatformsFile, _read_toml(directory, "platforms.toml"), "platforms.toml")
+    ids = [p.id for p in platforms.platform]
+    if len(ids) != len(set(ids)):
+        raise LexiconError("platforms.toml: duplicate platform id")
+    numbers = _parse(_NumbersFile, _read_toml(directory, "number_words.toml"), "number_words.toml")
+    crisis = _parse(_CrisisFile, _read_toml(directory, "crisis.toml"), "crisis.toml")
+    solicit = _parse(
+        _SolicitationFile, _read_toml(directory, "solicitation.toml"), "solicitation.toml"
+    )
+    allow = _parse(_Allowlist, _read_toml(directory, "allowlist.toml"), "allowlist.toml")
+    if directory is None:
+        words_text = resources.files("offsite.data").joinpath("common_words.txt").read_text("utf-8")
+    else:
+        words_text = (directory / "common_words.txt").read_text("utf-8")
+    words = frozenset(
+        _fold_accents(line.strip()) for line in words_text.splitlines()
+        if line.strip() and line[0] != "#"
+    )
+    return Lexicon(
+        platforms=platforms.platform,
+        number_languages=dict(numbers.languages),
+        crisis=crisis.resource,
+        solicitation_rules=solicit.rule,
+        solicitation_placeholders=dict(solicit.placeholders),
+        negations=tuple(solicit.negations.get("before", ())),
+        public_domains=allow.public_domains,
+        bare_domain_suffixes=frozenset(allow.bare_domain_suffixes),
+        on_site_mentions=frozenset(allow.on_site_mentions),
+        common_words=words,
+    )

@@ -1,0 +1,393 @@
+"""Normalised views of a text, each with an offset map back to the original.
+
+Detectors match on a :class:`View` and report spans through :meth:`View.to_original`, so a
+finding always covers exactly what the person typed, whatever was folded on the way:
+
+* ``norm``: Unicode compatibility folding (fullwidth, circled and emoji digits, mathematical
+  letters), accents stripped, zero-width and bidi controls dropped, confusable look-alikes
+  (Cyrillic, Greek ...) folded to Latin, lower case;
+* ``joined``: ``norm`` with spaced or dotted single letters joined ("s n a p" -> "snap");
+* ``alpha``: ``joined`` with leetspeak read as letters inside words ("d!sc0rd" -> "discord");
+* ``digits``: ``joined`` with number words read as digits ("five five oh" -> "550").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, cached_property
+from importlib import resources
+
+from offsite.lexicon import Lexicon
+
+# Characters that carry no visible letter: zero-width, bidi controls, variation selectors,
+# the combining keycap, tag characters and soft hyphen.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u20e3\u3164\ufe00-\ufe0f\ufeff\uffa0]|[\U000e0000-\U000e0fff]"
+)
+
+_EMOJI_EXTRA = {"\U0001f51f": "10", "\u2295": "o", "\u2299": "o", "\u24ea": "0"}
+
+
+@cache
+def _confusable_map() -> dict[str, str]:
+    """Non-ASCII look-alikes of ASCII letters and digits, from Unicode TR39 confusables data
+    (shipped by the ``confusable_homoglyphs`` package)."""
+    raw = (
+        resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
+    )
+    data: dict[str, list[dict[str, str]]] = json.loads(raw)
+    table: dict[str, str] = {}
+    # Letters win over digits for the same glyph ("О" -> "o", not "0"): number reading treats
+    # "o" as zero where digits surround it.
+    for prefer_letters in (True, False):
+        for key, glyphs in data.items():
+            if len(key) == 1 and key.isascii() and key.isalnum():
+                if key.isalpha() != prefer_letters:
+                    continue
+                for glyph in glyphs:
+                    char = glyph["c"]
+                    if len(char) == 1 and not char.isascii():
+                        table.setdefault(char, key.lower())
+            elif len(key) == 1 and not key.isascii():
+                for glyph in glyphs:
+                    char = glyph["c"]
+                    if len(char) == 1 and char.isascii() and char.isalnum():
+                        if char.isalpha() == prefer_letters:
+                            table.setdefault(key, char.lower())
+    return table
+
+
+@cache
+def fold_char(char: str) -> str:
+    """The normalised form of one character ('' when it is invisible)."""
+    if _INVISIBLE.match(char):
+        return ""
+    if char in _EMOJI_EXTRA:
+        return _EMOJI_EXTRA[char]
+    category = unicodedata.category(char)
+    if category == "Mn" or category == "Me":
+        return ""
+    if category == "Nd" or category == "No":
+        value = unicodedata.digit(char, None)
+        if value is not None:
+            return str(value)
+    name = unicodedata.name(char, "")
+    if "LATIN" in name and " LETTER " in name and not char.isascii():
+        letter = name.rsplit(" ", 1)[-1]
+        if len(letter) == 1 and letter.isalpha() and unicodedata.normalize("NFKD", char).isascii() is False:
+            return letter.lower()
+    if name.startswith("REGIONAL INDICATOR SYMBOL LETTER "):
+        return name[-1].lower()
+    decomposed = unicodedata.normalize("NFKD", char)
+    out = []
+    for part in decomposed:
+        if unicodedata.category(part) == "Mn":
+            continue
+        folded = part.casefold()
+        if len(folded) == 1 and not folded.isascii():
+            folded = _confusable_map().get(folded, _confusable_map().get(part, folded))
+        out.append(folded)
+    result = "".join(out)
+    if result in {"\u3000"}:
+        return " "
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A normalised text and, per character, the original span it came from.
+
+    ``starts``/``ends`` are ``None`` for the identity map (the common ASCII case).
+    """
+
+    name: str
+    text: str
+    starts: list[int] | None = None
+    ends: list[int] | None = None
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of this view to the span of the original text it came from."""
+        if self.starts is None or self.ends is None:
+            return start, end
+        if end <= start:
+            pos = self.starts[start] if start < len(self.starts) else (self.ends[-1] if self.ends else 0)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+    def rewrite(self, name: str, edits: Iterable[tuple[int, int, str]]) -> View:
+        """A new view where each ``(start, end, replacement)`` edit (sorted, not overlapping)
+        replaces that span; every replacement character maps to the whole replaced span."""
+        edits = list(edits)
+        if not edits:
+            return View(name, self.text, self.starts, self.ends)
+        src_starts = self.starts
+        src_ends = self.ends
+        pieces: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        pos = 0
+        text = self.text
+        for start, end, replacement in edits:
+            pieces.append(text[pos:start])
+            if src_starts is None or src_ends is None:
+                starts.extend(range(pos, start))
+                ends.extend(range(pos + 1, start + 1))
+                orig_start, orig_end = start, end
+            else:
+                starts.extend(src_starts[pos:start])
+                ends.extend(src_ends[pos:start])
+                orig_start, orig_end = self.to_original(start, end)
+            pieces.append(replacement)
+            starts.extend([orig_start] * len(replacement))
+            ends.extend([orig_end] * len(replacement))
+            pos = end
+        pieces.append(text[pos:])
+        if src_starts is None or src_ends is None:
+            starts.extend(range(pos, len(text)))
+            ends.extend(range(pos + 1, len(text) + 1))
+        else:
+            starts.extend(src_starts[pos:])
+            ends.extend(src_ends[pos:])
+        return View(name, "".join(pieces), starts, ends)
+
+
+def normalize(text: str) -> View:
+    """The ``norm`` view of ``text``."""
+    if text.isascii():
+        return View("norm", text.lower())
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for index, char in enumerate(text):
+        folded = char.lower() if char.isascii() else fold_char(char)
+        if folded:
+            pieces.append(folded)
+            starts.extend([index] * len(folded))
+            ends.extend([index + 1] * len(folded))
+    return View("norm", "".join(pieces), starts, ends)
+
+
+# Runs of three or more single letters/digits separated by a space, dot, dash, underscore or
+# star: "s n a p", "i.n.s.t.a", "w i l l h o l d 1 1".
+_SPACED = re.compile(
+    r"(?<![a-z0-9])[a-z0-9](?:[ .\-_*]{1,3}[a-z0-9](?![a-z0-9])){2,}"
+    r"|(?<![a-z0-9.])[a-z]\.[a-z]\.(?![a-z0-9])"  # dotted pairs: "s.c.", "i.g.", "f.b."
+)
+_SPACED_SEP = re.compile(r"[ .\-_*]")
+_SPACED_DOT = re.compile(r" +\. +")
+
+
+def join_spaced_letters(view: View) -> View:
+    """Join spaced or dotted single characters into words."""
+    if len(view.text) < 5:
+        return View("joined", view.text, view.starts, view.ends)
+    edits = []
+    for match in _SPACED.finditer(view.text):
+        # " . " between spaced letters is a real dot ("g m a i l . c o m" -> "gmail.com")
+        joined = _SPACED_SEP.sub("", _SPACED_DOT.sub("\x00", match.group())).replace("\x00", ".")
+        edits.append((match.start(), match.end(), joined))
+    return view.rewrite("joined", edits)
+
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s",
+                       "!": "i", "|": "l", "@": "a", "€": "e", "8": "b", "9": "g"})
+# A word with at least one letter and at least one leet character inside it.
+_LEET_WORD = re.compile(r"(?<![a-z0-9$!|@])[a-z0-9$!|@€]*[a-z][a-z0-9$!|@€]*(?![a-z0-9$!|@])")
+_LEET_CHARS = re.compile(r"[0-9$!|@€]")
+
+
+def read_leetspeak(view: View) -> View:
+    """Read leetspeak inside words (same length as ``view``, so offsets are unchanged)."""
+    text = view.text
+    if not _LEET_CHARS.search(text):
+        return View("alpha", text, view.starts, view.ends)
+    out = list(text)
+    for match in _LEET_WORD.finditer(text):
+        word = match.group()
+        if not _LEET_CHARS.search(word):
+            continue
+        letters = sum(c.isalpha() for c in word)
+        # "@jane" stays a mention and "b4" or "2day" stay as typed; only words that are mostly
+        # letters are read ("1nsta", "d!scord", "sn4pch4t").
+        if letters < 3 or letters < len(word) / 2 or word.startswith("@") or word.isdigit():
+            continue
+        converted = word.translate(_LEET)
+        out[match.start() : match.end()] = converted
+    return View("alpha", "".join(out), view.starts, view.ends)
+
+
+@dataclass(frozen=True)
+class NumberReader:
+    """Reads number words (in several languages) as digits."""
+
+    words: dict[str, str]
+    weak: frozenset[str]
+    multipliers: dict[str, int]
+    max_word: int
+
+    @classmethod
+    def from_lexicon(cls, lexicon: Lexicon) -> NumberReader:
+        """Merge every language of the lexicon."""
+        words: dict[str, str] = {}
+        weak: set[str] = set()
+        multipliers: dict[str, int] = {}
+        for language in lexicon.number_languages.values():
+            for word, digits in language.digits.items():
+                words.setdefault(word, digits)
+            weak.update(language.weak)
+            multipliers.update(language.multipliers)
+        return cls(words, frozenset(weak), multipliers, max(len(w) for w in words))
+
+    def segment(self, run: str) -> list[tuple[str, bool]] | None:
+        """Split an alphanumeric run into (digits, is_weak) pieces, or None if it is not made
+        only of number words and digits."""
+        if len(run) > 120:
+            return None
+        n = len(run)
+        # best[i] = pieces for run[:i]; prefer fewer pieces (longest words).
+        best: list[list[tuple[str, bool]] | None] = [None] * (n + 1)
+        best[0] = []
+        for i in range(n):
+            current = best[i]
+            if current is None:
+                continue
+            if run[i].isdigit():
+                j = i
+                while j < n and run[j].isdigit():
+                    j += 1
+                cand = current + [(run[i:j], False)]
+                if best[j] is None or len(cand) < len(best[j] or []):
+                    best[j] = cand
+                continue
+            for j in range(i + 1, min(n, i + self.max_word) + 1):
+                if j - i == 1 and n > 1 and run[i] == "l" and "o" not in run:
+                    continue  # "l" for one only on its own ("5 5 5 O l 9"), never inside "99l999"
+                digits = self.words.get(run[i:j])
+                if digits is not None:
+                    cand = current + [(digits, run[i:j] in self.weak)]
+                    if best[j] is None or len(cand) < len(best[j] or []):
+                        best[j] = cand
+        return best[n]
+
+
+_RUN = re.compile(r"[a-z0-9]+")
+_NUM_SEP = re.compile(r"[\s.,\-/()\[\]*_~+|:;]{0,4}\Z")
+
+
+def read_number_words(view: View, reader: NumberReader) -> View:
+    """Replace number words with digits ("FOUR ONE FIVE" -> "4 1 5", "1three4" -> "134")."""
+    text = view.text
+    tokens: list[tuple[int, int, str | None, bool, int]] = []  # start, end, digits, weak, mult
+    for match in _RUN.finditer(text):
+        run = match.group()
+        if run.isdigit():
+            tokens.append((match.start(), match.end(), run, False, 0))
+            continue
+        mult = reader.multipliers.get(run, 0)
+        if mult:
+            tokens.append((match.start(), match.end(), None, False, mult))
+            continue
+        pieces = reader.segment(run)
+        if pieces is None:
+            tokens.append((match.start(), match.end(), None, False, 0))
+            continue
+        digits = "".join(p[0] for p in pieces)
+        weak = all(p[1] for p in pieces)
+        tokens.append((match.start(), match.end(), digits, weak, 0))
+    if not tokens:
+        return View("digits", text, view.starts, view.ends)
+
+    def numeric_neighbour(index: int) -> bool:
+        for other in (index - 1, index + 1):
+            if 0 <= other < len(tokens):
+                a, b = (other, index) if other < index else (index, other)
+                gap = text[tokens[a][1] : tokens[b][0]]
+                tok = tokens[other]
+                if tok[2] is not None and not tok[3] and len(tok[2]) <= 4 and _NUM_SEP.match(gap):
+                    return True
+        return False
+
+    edits: list[tuple[int, int, str]] = []
+    pending_mult = 0
+    mult_start = -1
+    for index, (start, end, digits, weak, mult) in enumerate(tokens):
+        if mult:
+            pending_mult, mult_start = mult, start
+            continue
+        if digits is None:
+            pending_mult = 0
+            continue
+        if weak and not numeric_neighbour(index):
+            pending_mult = 0
+            continue
+        if pending_mult and len(digits) == 1:
+            edits.append((mult_start, end, digits * pending_mult))
+        elif text[start:end] != digits:
+            edits.append((start, end, digits))
+        pending_mult = 0
+    return view.rewrite("digits", edits)
+
+
+_LINK_REWRITES = re.compile(
+    r"(?P<dot>[ \t]*[\[(<{][ \t]*(?:\.|dot|punto|ponto|point|punkt)[ \t]*[\])>}][ \t]*"
+    r"|[ \t]+(?:dot|punto|ponto|point|punkt)[ \t]+|(?<=[a-z0-9])[ \t]+\.[ \t]*(?=[a-z0-9])"
+    r"|(?<=[a-z0-9])[ \t]*\.[ \t]+(?=(?:com|net|org|gg|me|io|co|ly|ee|app)\b))"
+    r"|(?P<slash>[ \t]+(?:slash|barra)[ \t]+|(?<=[a-z0-9])[ \t]*/[ \t]+|(?<=[a-z0-9])[ \t]+/[ \t]*)"
+    r"|(?P<scheme>[ \t]*:[ \t]*/[ \t]*/[ \t]*)"
+    r"|(?P<host>\b(?:discord|wa|t|telegram|snapchat|instagram|linktr)[ \t]+(?=(?:gg|me|com|ee)[ \t]*/))"
+)
+
+
+def link_view(view: View) -> View:
+    """``view`` with spelled-out or spaced link punctuation read ("t dot me slash jane" ->
+    "t.me/jane", "jane[.]example[.]com" -> "jane.example.com")."""
+    edits = []
+    for match in _LINK_REWRITES.finditer(view.text):
+        if match.group("dot") is not None:
+            edits.append((match.start(), match.end(), "."))
+        elif match.group("slash") is not None:
+            edits.append((match.start(), match.end(), "/"))
+        elif match.group("scheme") is not None:
+            edits.append((match.start(), match.end(), "://"))
+        else:
+            host = match.group().rstrip()
+            edits.append((match.start(), match.end(), host + "."))
+    return view.rewrite("link", edits)
+
+
+class Views:
+    """The lazily built views of one text."""
+
+    def __init__(self, original: str, reader: NumberReader) -> None:
+        self.original = original
+        self._reader = reader
+
+    @cached_property
+    def norm(self) -> View:
+        """Folded, lower-cased view."""
+        return normalize(self.original)
+
+    @cached_property
+    def joined(self) -> View:
+        """``norm`` with spaced single letters joined."""
+        return join_spaced_letters(self.norm)
+
+    @cached_property
+    def alpha(self) -> View:
+        """``joined`` with leetspeak read as letters."""
+        return read_leetspeak(self.joined)
+
+    @cached_property
+    def link(self) -> View:
+        """``joined`` with spelled or spaced link punctuation read."""
+        return link_view(self.joined)
+
+    @cached_property
+    def digits(self) -> View:
+        """``joined`` with number words read as digits."""
+        return read_number_words(self.joined, self._reader)

@@ -1,0 +1,42 @@
+"""Single-message detection: run every registered detector over the shared views of a text and
+merge their findings (overlaps resolved in favour of the more specific, more confident one)."""
+
+from __future__ import annotations
+
+from offsite.detectors.base import Detector, Trace
+from offsite.models import Context, Finding, Kind
+from offsite.normalize import Views
+from offsite.resources import Resources
+
+# Which kind wins when two findings overlap: an e-mail beats the link inside it, a link beats a
+# handle read from its path, and any identifier beats a bare solicitation.
+_PRIORITY = {
+    Kind.EMAIL: 6, Kind.INVITE: 5, Kind.URL: 4, Kind.PHONE: 3, Kind.HANDLE: 2,
+    Kind.ADDRESS: 2, Kind.SOLICITATION: 0,
+}
+
+
+class Detection:
+    """Runs detectors on one text."""
+
+    def __init__(self, resources: Resources, detectors: tuple[Detector, ...]) -> None:
+        self.resources = resources
+        self.detectors = detectors
+
+    def find(self, text: str, context: Context, trace: Trace) -> list[Finding]:
+        """All findings in ``text``, non-overlapping, in text order."""
+        views = Views(text, self.resources.numbers)
+        found: list[Finding] = []
+        for detector in self.detectors:
+            found.extend(detector.run(views, context, trace))
+        return merge(found)
+
+
+def merge(findings: list[Finding]) -> list[Finding]:
+    """Drop findings that overlap a stronger one (solicitations rank lowest)."""
+    ranked = sorted(findings, key=lambda f: (-_PRIORITY[f.kind], -f.confidence, f.start))
+    kept: list[Finding] = []
+    for finding in ranked:
+        if not any(k.start < finding.end and finding.start < k.end for k in kept):
+            kept.append(finding)
+    return sorted(kept, key=lambda f: (f.start, f.end))
