@@ -25,7 +25,21 @@ from offsite.resources import DetectionSettings
 __version__ = "0.1.0"
 
 __all__ = [
-    "Action", "AgeGroup", "Candidate", "Context", "Decision", "DetectionSettings", "Detector",
-    "DetectorRegistry", "Finding", "Guard", "Kind", "Role", "Sender", "Surface", "TraceStep",
-    "default_registry", "__version__",
+    "Action",
+    "AgeGroup",
+    "Candidate",
+    "Context",
+    "Decision",
+    "DetectionSettings",
+    "Detector",
+    "DetectorRegistry",
+    "Finding",
+    "Guard",
+    "Kind",
+    "Role",
+    "Sender",
+    "Surface",
+    "TraceStep",
+    "__version__",
+    "default_registry",
 ]

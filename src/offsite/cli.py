@@ -122,7 +122,7 @@ def _scan(name: str, lines: list[str], check_fn: Any, on_result: Any) -> int:
             else:
                 try:
                     record = scan_case(item, check_fn)
-                except Exception as exc:  # noqa: BLE001 - one bad case must not stop the scan
+                except Exception as exc:
                     errors += 1
                     err.print(f"offsite: case {item.id}: could not be checked ({type(exc).__name__})",
                               markup=False)
@@ -171,7 +171,9 @@ def evaluate_file(source: str, check_fn: Any) -> Score:
 def evaluate(
     sources: Annotated[list[str], typer.Argument(help="Cases files (FORMAT.md).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-    show_misses: Annotated[bool, typer.Option("--misses", help="List missed and falsely flagged ids.")] = False,
+    show_misses: Annotated[
+        bool, typer.Option("--misses", help="List missed and falsely flagged ids.")
+    ] = False,
 ) -> None:
     """Precision, recall, F1, false-positive rate and span recall per file."""
     guard = _guard()

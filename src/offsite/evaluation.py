@@ -194,7 +194,7 @@ def _covered(text: str, contact: str, findings: list[dict[str, Any]]) -> list[bo
     start = text.find(contact)
     while start != -1 and contact:
         end = start + len(contact)
-        covered = set()
+        covered: set[int] = set()
         for f in findings:
             covered.update(range(max(start, f["start"]), min(end, f["end"])))
         out.append(len(covered) >= 0.8 * len(contact))

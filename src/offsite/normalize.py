@@ -260,7 +260,7 @@ class NumberReader:
                 j = i
                 while j < n and run[j].isdigit():
                     j += 1
-                cand = current + [(run[i:j], False)]
+                cand = [*current, (run[i:j], False)]
                 if best[j] is None or len(cand) < len(best[j] or []):
                     best[j] = cand
                 continue
@@ -269,7 +269,7 @@ class NumberReader:
                     continue  # "l" for one only on its own ("5 5 5 O l 9"), never inside "99l999"
                 digits = self.words.get(run[i:j])
                 if digits is not None:
-                    cand = current + [(digits, run[i:j] in self.weak)]
+                    cand = [*current, (digits, run[i:j] in self.weak)]
                     if best[j] is None or len(cand) < len(best[j] or []):
                         best[j] = cand
         return best[n]
@@ -315,20 +315,20 @@ def read_number_words(view: View, reader: NumberReader) -> View:
     edits: list[tuple[int, int, str]] = []
     pending_mult = 0
     mult_start = -1
-    for index, (start, end, digits, weak, mult) in enumerate(tokens):
+    for index, (start, end, tok_digits, weak, mult) in enumerate(tokens):
         if mult:
             pending_mult, mult_start = mult, start
             continue
-        if digits is None:
+        if tok_digits is None:
             pending_mult = 0
             continue
         if weak and not numeric_neighbour(index):
             pending_mult = 0
             continue
-        if pending_mult and len(digits) == 1:
-            edits.append((mult_start, end, digits * pending_mult))
-        elif text[start:end] != digits:
-            edits.append((start, end, digits))
+        if pending_mult and len(tok_digits) == 1:
+            edits.append((mult_start, end, tok_digits * pending_mult))
+        elif text[start:end] != tok_digits:
+            edits.append((start, end, tok_digits))
         pending_mult = 0
     return view.rewrite("digits", edits)
 

@@ -79,11 +79,11 @@ class HandleDetector(Detector):
         if mentions:
             for match in _MY_ID.finditer(alpha.text):
                 platform = self._nearest(mentions, match.start())
-                cand = self._handle_candidate(joined, match.start("handle"), match.end("handle"),
-                                              platform, "handle.my_id", 0.8, strong=True)
-                if cand is not None and (cand.start, cand.end) not in seen:
-                    seen.add((cand.start, cand.end))
-                    yield cand
+                my_id = self._handle_candidate(joined, match.start("handle"), match.end("handle"),
+                                               platform, "handle.my_id", 0.8, strong=True)
+                if my_id is not None and (my_id.start, my_id.end) not in seen:
+                    seen.add((my_id.start, my_id.end))
+                    yield my_id
         if "@" in text:
             yield from self._at_names(joined, mentions, context, seen)
         if "u/" in text:

@@ -9,6 +9,7 @@ out (a sign of disguise) and the words before it ("call", "my number" vs "passpo
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -215,7 +216,7 @@ class PhoneDetector(Detector):
             return None
         plus = raw.lstrip("(").startswith("+")
         sizes = [len(g.digits) for g in groups]
-        seps = [masked[a.end : b.start] for a, b in zip(groups, groups[1:], strict=False)]
+        seps = [masked[a.end : b.start] for a, b in itertools.pairwise(groups)]
         confidence, rule, value = self._validity(digits, plus, sizes, seps)
         if spelled:
             confidence = max(confidence, 0.85 if n >= 9 else 0.7)
@@ -248,9 +249,8 @@ class PhoneDetector(Detector):
     def _context(before: str) -> bool | None:
         """True when words before the number say phone, None when they say it is another kind
         of number (ssn, passport, card ...), False when they say nothing."""
-        counter = None
-        for counter in _NOT_PHONE_WORDS.finditer(before):
-            pass
+        counters = list(_NOT_PHONE_WORDS.finditer(before))
+        counter = counters[-1] if counters else None
         strong_after = False
         weak = False
         for word in _PHONE_WORDS.finditer(before):

@@ -76,10 +76,10 @@ class UrlDetector(Detector):
         host_match = _HOST.match(body)
         if host_match is None:
             return None
-        host = host_match.group().strip(".-")
-        host, host_len = self._valid_host(host, kind)
-        if host is None:
+        valid_host, host_len = self._valid_host(host_match.group().strip(".-"), kind)
+        if valid_host is None:
             return None
+        host = valid_host
         path = body[host_match.end():] if len(host) == host_match.end() else ""
         if host_len < host_match.end():
             path = ""
@@ -100,7 +100,7 @@ class UrlDetector(Detector):
             return None, 0
         last = labels[-1]
         for cut in range(len(last), 1, -1):
-            candidate = ".".join(labels[:-1] + [last[:cut]])
+            candidate = ".".join([*labels[:-1], last[:cut]])
             suffix = psl.publicsuffix(candidate, accept_unknown=False)
             if suffix is not None and suffix != candidate:
                 if kind == "bare" and cut != len(last):
