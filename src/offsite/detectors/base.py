@@ -9,6 +9,7 @@ located in the original text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -109,6 +110,9 @@ class Detector(ABC):
             end -= 1
         if start >= end:
             return None
+        # keep trailing invisible marks with the character they belong to (keycap "5️⃣")
+        while end < len(original) and unicodedata.category(original[end]) in ("Mn", "Me", "Cf"):
+            end += 1
         return Finding(
             kind=cand.kind,
             start=start,

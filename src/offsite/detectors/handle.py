@@ -34,6 +34,7 @@ _BEFORE = re.compile(
 _MY_ID = re.compile(
     rf"\b(?:my|mi|meu|mon|mein|il mio)[ \t]+(?:id|user ?name|handle|tag|@|user|usuario|pseudo|nick|nome de usuario)[ \t]*(?:is|:|es|e|est|ist|=)[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
+_ADDRESSING = re.compile(r"\b(?:thanks|thank you|thx|ty|hi|hey|hello|welcome|hugs|sorry|congrats|agree with|same|love you|ily)[ ,!]*\Z")
 _AT_NAME = re.compile(r"(?<![\w.@/])@(?P<name>[a-z0-9_](?:[a-z0-9_.]{0,29}[a-z0-9_])?)")
 _REDDIT = re.compile(r"(?<![\w/])/?u/(?P<name>[a-z0-9_\-]{3,20})\b")
 _DISCRIM = re.compile(r"(?<![\w#@.])(?P<name>[a-z0-9_.]{2,32})#(?P<tag>\d{4})\b")
@@ -190,6 +191,8 @@ class HandleDetector(Detector):
             name = match.group("name")
             if name in self.resources.on_site_mentions or name in known:
                 continue
+            if not mentions and _ADDRESSING.search(joined.text[max(0, match.start() - 16) : match.start()]):
+                continue  # "thanks @sam", "hi @jo": speaking to someone on the site
             if mentions:
                 platform = self._nearest(mentions, match.start())
                 yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.at_name_with_platform",

@@ -17,6 +17,13 @@ from offsite.models import Context, Kind
 from offsite.normalize import Views
 from offsite.resources import Resources
 
+# "text me back (here on 7cups)", "message me here": the request stays on the site.
+_ON_SITE_AFTER = re.compile(
+    r"[\w' (,]{0,20}?(?<!outside )(?<!of )(?<!than )(?<!off )(?<!besides )(?<!from )(?<!leave )(?<!as )"
+    r"(?<!not )\b(?:here|on here|in here|on this site|on the site|on this app|in this chat|"
+    r"in the chat|on 7 ?cups|aqui|aquí|ici|hier)\b"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class _Rule:
@@ -72,7 +79,8 @@ class SolicitationDetector(Detector):
                 if any(s < end and start < e for s, e in taken):
                     continue
                 before = text[max(0, start - 30) : start]
-                if self.negation.search(before):
+                after = text[end : end + 30]
+                if self.negation.search(before) or _ON_SITE_AFTER.match(after):
                     yield Candidate(Kind.SOLICITATION, view, start, end, f"{rule.id}.negated", 0.0,
                                     rule.id)
                     continue
