@@ -30,6 +30,7 @@ _TYPE_FIRST = re.compile(
     r"|\b[A-Z][\w]+(?:stra[sß]s?e|str\.|weg|platz|gasse|allee|ring|damm)[ \t]+\d{1,4}[a-z]?\b",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _CUE = re.compile(
     r"\b(?:meet me at|meet at|i live at|i live on|my address is|address is|address:|come to|"
     r"pick me up at|i'?m at|visit me at|send it to|mail it to|vivo en|moro na|moro em|j'habite|"
@@ -46,7 +47,7 @@ class AddressDetector(Detector):
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Address-shaped spans on the original text (case matters for names)."""
         original = views.original
-        if not any(c.isdigit() for c in original):
+        if _DIGIT.search(original) is None:
             return
         view = views.norm
         for match in _ADDRESS.finditer(original):

@@ -13,6 +13,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import phonenumbers
 from phonenumbers import NumberParseException
@@ -24,6 +25,7 @@ from offsite.normalize import View, Views
 # Digits joined by up to 12 separator characters (linear: separators and digits are disjoint).
 _RUN = re.compile(r"\+*\(?\d(?:[ \t.\-/,()\[\]*_~|\\x#+\u2010-\u2015\u2212]{0,12}\d)*\)?")
 _GROUP = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
 
 # Number-like things that are not phone numbers, masked before runs are found.
 _MASKS = re.compile(
@@ -101,18 +103,25 @@ class PhoneDetector(Detector):
 
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Runs of digits that read as phone numbers."""
-        norm = views.norm.text
-        if sum(c.isdigit() for c in norm) < 7 and not self._maybe_words(views.joined.text):
-            return
+        digit_count = len(_DIGIT.findall(views.norm.text))
+        if digit_count < 7 and digit_count + self._number_word_count(views.joined.text) < 7:
+            return  # not enough digits or number words for any phone number
         view = views.digits
         text = view.text
         masked = _MASKS.sub(lambda m: "z" * len(m.group()), text)
         for run in _RUN.finditer(masked):
             yield from self._split_run(view, masked, run.start(), run.end(), views)
 
-    def _maybe_words(self, norm: str) -> bool:
-        # cheap check: enough letters that number words could make seven digits
-        return len(norm) >= 14 and any(w in norm for w in self.resources.numbers.words if len(w) > 2)
+    def _number_word_count(self, text: str) -> int:
+        """How many number words (glued or not) the text holds: a cheap upper bound check."""
+        if len(text) < 14:
+            return 0
+        return len(self._number_words.findall(text))
+
+    @cached_property
+    def _number_words(self) -> re.Pattern[str]:
+        words = sorted(self.resources.numbers.words, key=len, reverse=True)
+        return re.compile("|".join(re.escape(w) for w in words if len(w) > 1) + "|(?<![a-z])o(?![a-z])")
 
     def _split_run(
         self, view: View, masked: str, start: int, end: int, views: Views

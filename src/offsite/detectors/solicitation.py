@@ -56,6 +56,11 @@ class SolicitationDetector(Detector):
             _Rule(rule.id, rule.confidence, re.compile(self._expand(rule.pattern, subs)))
             for rule in lexicon.solicitation_rules
         )
+        # One pass over the text with every rule as a named alternative: far cheaper than one
+        # scan per rule on the clean messages that make up most traffic.
+        self.combined = re.compile(
+            "|".join(f"(?P<r{i}>{rule.pattern.pattern})" for i, rule in enumerate(self.rules))
+        )
         negations = sorted(lexicon.negations, key=len, reverse=True)
         self.negation = re.compile(
             r"\b(?:" + "|".join(re.escape(n) for n in negations) + r")\b[\w' ]{0,12}\Z"
@@ -73,8 +78,9 @@ class SolicitationDetector(Detector):
         view = views.alpha
         text = view.text
         taken: list[tuple[int, int]] = []
-        for rule in self.rules:
-            for match in rule.pattern.finditer(text):
+        for first in self.combined.finditer(text):
+            rule = self.rules[int((first.lastgroup or "r0")[1:])]
+            for match in (first,):
                 start, end = match.start(), match.end()
                 if any(s < end and start < e for s, e in taken):
                     continue
