@@ -302,15 +302,24 @@ def read_number_words(view: View, reader: NumberReader) -> View:
     if not tokens:
         return View("digits", text, view.starts, view.ends)
 
-    def numeric_neighbour(index: int) -> bool:
-        for other in (index - 1, index + 1):
-            if 0 <= other < len(tokens):
-                a, b = (other, index) if other < index else (index, other)
-                gap = text[tokens[a][1] : tokens[b][0]]
-                tok = tokens[other]
-                if tok[2] is not None and not tok[3] and len(tok[2]) <= 4 and _NUM_SEP.match(gap):
-                    return True
-        return False
+    # Weak words ("o", "oh", "un", "tre") count only inside a cluster of number tokens that holds a
+    # plain digit or a strong number word, or at least three number words ("tre tre tre uno").
+    cluster_ok = [False] * len(tokens)
+    i = 0
+    while i < len(tokens):
+        if tokens[i][2] is None:
+            i += 1
+            continue
+        j = i
+        while (j + 1 < len(tokens) and tokens[j + 1][2] is not None
+               and _NUM_SEP.match(text[tokens[j][1] : tokens[j + 1][0]])):
+            j += 1
+        members = tokens[i : j + 1]
+        strong = any(not t[3] and len(t[2] or "") <= 4 for t in members)
+        ok = strong or len(members) >= 3
+        for k in range(i, j + 1):
+            cluster_ok[k] = ok
+        i = j + 1
 
     edits: list[tuple[int, int, str]] = []
     pending_mult = 0
@@ -322,11 +331,20 @@ def read_number_words(view: View, reader: NumberReader) -> View:
         if tok_digits is None:
             pending_mult = 0
             continue
-        if weak and not numeric_neighbour(index):
+        if weak and not cluster_ok[index]:
             pending_mult = 0
             continue
+        previous = edits[-1] if edits else None
         if pending_mult and len(tok_digits) == 1:
             edits.append((mult_start, end, tok_digits * pending_mult))
+        elif (
+            previous is not None and len(previous[2]) == 2 and previous[2].endswith("0")
+            and previous[2] != "10" and len(tok_digits) == 1 and tok_digits != "0"
+            and text[start - 1 : start] in (" ", "-") and previous[1] in (start - 1, start)
+            and not text[start:end].isdigit()
+        ):
+            # "thirty four" / "trente-quatre" -> "34"
+            edits[-1] = (previous[0], end, previous[2][0] + tok_digits)
         elif text[start:end] != tok_digits:
             edits.append((start, end, tok_digits))
         pending_mult = 0
