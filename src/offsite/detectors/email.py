@@ -87,10 +87,10 @@ class EmailDetector(Detector):
             if "." in domain and self.resources.domain_allowed(domain):
                 continue  # crisis lines' and public services' addresses are resources, not contact
             confidence, rule = self._score(local, domain, spelled_at, bracketed)
-            if not spelled_at and at != "@" and ("." not in domain or at.startswith((" ", "\t")) and (
-                local in self.resources.lexicon.common_words
-                or local in self.resources.platforms.first_words
-            )):
+            spaced_mention = at.startswith((" ", "\t")) and (
+                local in self.resources.lexicon.common_words or local in self.resources.platforms.first_words
+            )
+            if not spelled_at and at != "@" and ("." not in domain or spaced_mention):
                 confidence, rule = 0.0, "email.spaced_at_sign"  # "tweet @john", "insta @ana.lu": a mention
             yield Candidate(Kind.EMAIL, view, match.start(), end, rule, confidence, value, "email")
 
