@@ -52,6 +52,8 @@ class Platform(_Strict):
     domains: tuple[str, ...] = ()
     invites: tuple[str, ...] = ()
     reserved_paths: tuple[str, ...] = ()
+    #: emoji people use for the service in place of its name ("👻" for Snapchat)
+    emoji: tuple[str, ...] = ()
     handle: HandleRule
 
     @field_validator("aliases", "ambiguous")

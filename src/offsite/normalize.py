@@ -175,7 +175,7 @@ def normalize(text: str) -> View:
 # Runs of three or more single letters/digits separated by a space, dot, dash, underscore or
 # star: "s n a p", "i.n.s.t.a", "w i l l h o l d 1 1".
 _SPACED = re.compile(
-    r"(?<![a-z0-9])[a-z0-9](?:[ .\-_*]{1,3}[a-z0-9](?![a-z0-9])){2,}"
+    r"(?<![a-z0-9])[a-z0-9](?:(?:[ .\-_*]| [.\-_*] |[.\-_*] | [.\-_*]|\.\.|\.\.\.)[a-z0-9](?![a-z0-9])){2,}"
     r"|(?<![a-z0-9.])[a-z]\.[a-z]\.(?![a-z0-9])"  # dotted pairs: "s.c.", "i.g.", "f.b."
 )
 _SPACED_SEP = re.compile(r"[ .\-_*]")
@@ -201,6 +201,9 @@ _LEET_WORD = re.compile(r"(?<![a-z0-9$!|@])[a-z0-9$!|@€]*[a-z][a-z0-9$!|@€]*
 _LEET_CHARS = re.compile(r"[0-9$!|@€]")
 
 
+_SHORT_LEET_WORDS = frozenset({"do", "to", "so", "no", "go", "yo", "ur", "ig", "sc", "fb", "wa", "dc", "tg", "dm"})
+
+
 def read_leetspeak(view: View) -> View:
     """Read leetspeak inside words (same length as ``view``, so offsets are unchanged)."""
     text = view.text
@@ -214,9 +217,11 @@ def read_leetspeak(view: View) -> View:
         letters = sum(c.isalpha() for c in word)
         # "@jane" stays a mention and "b4" or "2day" stay as typed; only words that are mostly
         # letters are read ("1nsta", "d!scord", "sn4pch4t").
-        if letters < 3 or letters < len(word) / 2 or word.startswith("@") or word.isdigit():
+        if len(word) < 2 or letters * 2 < len(word) or word.startswith("@") or word.isdigit():
             continue
         converted = word.translate(_LEET)
+        if letters == 1 and converted not in _SHORT_LEET_WORDS:
+            continue  # "b4", "m8": keep; "d0" -> "do", "1g" -> "ig"
         out[match.start() : match.end()] = converted
     return View("alpha", "".join(out), view.starts, view.ends)
 
@@ -265,7 +270,7 @@ class NumberReader:
                     best[j] = cand
                 continue
             for j in range(i + 1, min(n, i + self.max_word) + 1):
-                if j - i == 1 and n > 1 and run[i] == "l" and "o" not in run:
+                if j - i == 1 and n > 5 and run[i] == "l" and "o" not in run:
                     continue  # "l" for one only on its own ("5 5 5 O l 9"), never inside "99l999"
                 digits = self.words.get(run[i:j])
                 if digits is not None:

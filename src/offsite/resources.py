@@ -61,6 +61,14 @@ class PlatformIndex:
         for platform in platforms:
             for domain in platform.domains:
                 self.domains.setdefault(domain, platform)
+        self.emoji: dict[str, Platform] = {e: p for p in platforms for e in p.emoji}
+        self.emoji_pattern: re.Pattern[str] | None = (
+            re.compile(
+                "(?P<emoji>" + "|".join(re.escape(e) for e in self.emoji) + r")[ \t]*[:\-=]?[ \t]*"
+                r"(?P<handle>@?[a-z0-9_](?:[a-z0-9_.\-]{0,40}[a-z0-9_])?)"
+            )
+            if self.emoji else None
+        )
         self.invites: tuple[tuple[str, Platform], ...] = tuple(
             (prefix, platform) for platform in platforms for prefix in platform.invites
         )

@@ -17,7 +17,7 @@ _STREET_TYPES = (
     r"calle|avenida|rua|rue|strasse|straße|str|weg|platz|via|viale|corso"
 )
 _ADDRESS = re.compile(
-    rf"\b(?P<num>\d{{1,5}}[a-z]?)[ \t,]+(?P<name>(?:[A-Za-z][A-Za-z'\-]*[ \t]+){{1,3}}?)"
+    rf"\b(?P<num>\d{{1,5}}[A-Za-z]?)[ \t,]+(?P<name>(?:[A-Za-z0-9][A-Za-z0-9'\-]*[ \t]+){{1,3}}?)"
     rf"(?P<type>(?i:{_STREET_TYPES}))\b\.?"
     r"(?P<tail>(?:,?[ \t\n]+[A-Z][A-Za-z]+){0,3}(?:,?[ \t]+[A-Z]{2}[ \t]+\d{5}(?:-\d{4})?)?)"
 )
@@ -31,9 +31,14 @@ _TYPE_FIRST = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+# "Top 10 Songs Way ...", "my 2 Best Friends Drive ...": a count, not a house number
+_COUNT_WORDS = frozenset(
+    "top my the these those only about over under all of in for with and "
+    "least most first last best worst".split()
+)
 _CUE = re.compile(
     r"\b(?:meet me at|meet at|i live at|i live on|my address is|address is|address:|come to|"
-    r"pick me up at|i'?m at|visit me at|send it to|mail it to|vivo en|moro na|moro em|j'habite|"
+    r"pick me up at|i'?m at|visit me at|visit me|send it to|mail it to|vivo en|moro na|moro em|j'habite|"
     r"ich wohne in der|wohne in der)\s*$"
 )
 
@@ -50,12 +55,16 @@ class AddressDetector(Detector):
         if _DIGIT.search(original) is None:
             return
         view = views.norm
+        words = [w for w in original.split() if w[0].isalpha()]
+        title_case = len(words) >= 6 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
         for match in _ADDRESS.finditer(original):
             name_words = match.group("name").split()
-            capitalised = all(w[0].isupper() for w in name_words)
+            capitalised = all(w[0].isupper() or w[0].isdigit() for w in name_words)
             cue = bool(_CUE.search(original[max(0, match.start() - 30) : match.start()].lower()))
-            if not capitalised and not cue:
-                continue
+            word_before = original[max(0, match.start() - 12) : match.start()].split()[-1:]
+            counted = bool(word_before) and word_before[0].lower() in _COUNT_WORDS
+            if not cue and (not capitalised or title_case or counted):
+                continue  # lower-case talk, or a Title Case Line ("Top 10 Songs Way Too Sad")
             confidence = 0.85 if cue else 0.7
             if match.group("tail"):
                 confidence += 0.1

@@ -24,6 +24,9 @@ _DOT = (
     rf"(?:[ \t]*\.[ \t]*|[ \t]*{_OPEN}[ \t]*(?:{_DOT_WORDS}|\.)[ \t]*{_CLOSE}[ \t]*"
     rf"|[ \t]+(?:{_DOT_WORDS})[ \t]+|[ \t]*[\u2013\u2014~*][ \t]*(?:{_DOT_WORDS}|\.)[ \t]*[\u2013\u2014~*][ \t]*)"
 )
+_MENTION_VERBS = frozenset({"tweet", "follow", "dm", "me", "is", "at", "to", "on", "add", "msg", "ping", "tag"})
+# A spelled-out local part may hold spelled dots too ("ana punto lopez arroba ...").
+_LOCAL_SPELLED = rf"{_LOCAL}(?:[ \t]+(?:{_DOT_WORDS})[ \t]+{_LOCAL}){{0,3}}"
 _AT_LITERAL = r"(?P<at>[ \t]*@[ \t]*)"
 _AT_SPELLED = (
     rf"(?P<at>[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS}|@)[ \t]*{_CLOSE}[ \t]*|[ \t]+(?:{_AT_WORDS})[ \t]+"
@@ -33,7 +36,7 @@ _AT_SPELLED = (
 # domain, except in brackets ("willhold11 (at) example"), so "john at john@x.com" is read right.
 _EMAIL = re.compile(rf"(?<![a-z0-9._%+\-]){_LOCAL}{_AT_LITERAL}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL}){{0,5}})")
 _EMAIL_SPELLED = re.compile(
-    rf"(?<![a-z0-9._%+\-]){_LOCAL}{_AT_SPELLED}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL}){{1,5}})"
+    rf"(?<![a-z0-9._%+\-]){_LOCAL_SPELLED}{_AT_SPELLED}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL}){{1,5}})"
 )
 # Without a suffix a spelled "at" counts only in brackets or before a mail provider's name.
 _EMAIL_NO_SUFFIX = re.compile(
@@ -83,12 +86,13 @@ class EmailDetector(Detector):
             domain, end = self._trim_domain(labels, match, view.text)
             if domain is None:
                 continue
+            local = re.sub(rf"[ \t]+(?:{_DOT_WORDS})[ \t]+", ".", local)
             value = f"{local}@{domain}"
             if "." in domain and self.resources.domain_allowed(domain):
                 continue  # crisis lines' and public services' addresses are resources, not contact
             confidence, rule = self._score(local, domain, spelled_at, bracketed)
             spaced_mention = at.startswith((" ", "\t")) and (
-                local in self.resources.lexicon.common_words or local in self.resources.platforms.first_words
+                local in self.resources.platforms.first_words or local in _MENTION_VERBS
             )
             if not spelled_at and at != "@" and ("." not in domain or spaced_mention):
                 confidence, rule = 0.0, "email.spaced_at_sign"  # "tweet @john", "insta @ana.lu": a mention

@@ -23,7 +23,7 @@ _GAP = r"[ \t]*(?:[\u2600-\u27bf\U0001f300-\U0001faff][ \t]*){0,3}"
 # After the platform word: optional "id/username", then "is", ":", "=", "-", "(" ...
 _AFTER = re.compile(
     r"[ \t]*(?:(?P<label>id|name|username|user name|user|handle|acc|account|addy|tag|@)[ \t]*)?"
-    r"(?P<link>(?:is|'s|s|es|ist|e|est|me[ \t]+at|me[ \t]+on|at|me)\b[ \t]*:?|:|=|-|\u2013|\u2014|>|->|=>|\(|\[|\")?"
+    r"(?P<link>(?:is|'s|s|es|ist|e|est|me[ \t]+at|me[ \t]+on|at|me|as|under|como|comme|als)\b[ \t]*:?|:|=|-|\u2013|\u2014|>|->|=>|\(|\[|\")?"
     rf"{_GAP}(?P<open>[(\[\"]?)[ \t]*"
     rf"(?P<handle>{_HANDLE})"
 )
@@ -87,6 +87,7 @@ class HandleDetector(Detector):
                     yield my_id
         if "@" in text:
             yield from self._at_names(joined, mentions, context, seen)
+        yield from self._emoji_handles(joined)
         if "u/" in text:
             for match in _REDDIT.finditer(text):
                 yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.reddit_user",
@@ -97,6 +98,18 @@ class HandleDetector(Detector):
                     continue
                 yield Candidate(Kind.HANDLE, joined, match.start(), match.end(),
                                 "handle.discriminator", 0.8, f"discord:{match.group()}", "discord")
+
+    def _emoji_handles(self, joined: View) -> Iterator[Candidate]:
+        """Handles after a platform's emoji ("👻: jane.d", "📸 jane_d")."""
+        pattern = self.resources.platforms.emoji_pattern
+        if pattern is None:
+            return
+        for match in pattern.finditer(joined.text):
+            platform = self.resources.platforms.emoji[match.group("emoji")]
+            cand = self._handle_candidate(joined, match.start("handle"), match.end("handle"), platform,
+                                          "handle.after_emoji", 0.85, strong=True)
+            if cand is not None and any(c in cand.text for c in "_.0123456789@"):
+                yield cand
 
     def _disguised(self, mention: Mention, alpha: View) -> bool:
         """True when the platform word was disguised (leetspeak, homoglyphs, spaced letters)."""

@@ -39,6 +39,7 @@ _MASKS = re.compile(
             r"(?<![\d\-./])\d{1,2}/\d{1,2}(?![\d/.])",  # fractions and day/month
             r"(?<![\d.,\-])\d{1,4}[.,]\d{1,2}\b(?![.,\-]\d)",  # decimals
             r"(?<![\d.,\-])\d{1,3}\.\d{3}\b(?![.,\-\d]|\s\d)",  # decimals with three places
+            r"(?<![\d.,\-])\d{1,3}[.,]\d{5,}(?![.,\-\d])",  # long decimals ("3.14159265")
             r"[$\u20ac\u00a3]\s?\d{1,3}(?:[.,]\d{3})*(?:[.,]\d{1,2})?\b(?![-\d])",  # prices
             r"(?<![\d\-./])\d{1,3}(?:[.,]\d+)?\s?%",  # percentages
         ]
@@ -62,6 +63,12 @@ _NOT_PHONE_WORDS = re.compile(
     r"build|model|isin|sku|upc|ean|imei|pin|otp|code|mrn|claim)\b"
 )
 
+
+# Counting aloud ("1, 2, 3, 4, 5, 6, 7") is not a number.
+_COUNTING = frozenset(
+    seq[i:j] for seq in ("0123456789", "12345678910", "9876543210", "10987654321")
+    for i in range(len(seq)) for j in range(i + 7, len(seq) + 1)
+)
 
 _NO_TRUNK_PREFIX = frozenset({"US", "CA", "ES", "MX", "IT", "DK", "NO", "GR", "PT"})
 
@@ -108,7 +115,16 @@ class PhoneDetector(Detector):
             return  # not enough digits or number words for any phone number
         view = views.digits
         text = view.text
-        masked = _MASKS.sub(lambda m: "z" * len(m.group()), text)
+        original = views.original
+
+        def mask(match: re.Match[str]) -> str:
+            # a date or price spelled out in number words is a disguise, not a date
+            a, b = view.to_original(match.start(), match.end())
+            if re.search(r"[^\W\d_]{2}", original[a:b]):
+                return match.group()
+            return "z" * len(match.group())
+
+        masked = _MASKS.sub(mask, text)
         for run in _RUN.finditer(masked):
             yield from self._split_run(view, masked, run.start(), run.end(), views)
 
@@ -149,8 +165,10 @@ class PhoneDetector(Detector):
             return  # a card number
         if len(groups) == 1 and total > 15:
             return  # a long id (IBAN, account), never one phone number
-        i = 0
-        while i < len(groups):
+        if len(groups) > 40 or total > 80:
+            return  # a wall of digits (a table, a list, adversarial input), not a phone number
+
+        def best_from(i: int) -> tuple[Candidate | None, int]:
             best: Candidate | None = None
             best_j = i
             count = 0
@@ -165,10 +183,25 @@ class PhoneDetector(Detector):
                 if count >= 7:
                     cand = self._score(view, masked, groups[i : j + 1], views, spelled=False)
                     if cand is not None and cand.rule == "phone.crisis_line":
-                        best, best_j = cand, j
-                        break
+                        return cand, j
                     if cand is not None and (best is None or cand.confidence >= best.confidence):
                         best, best_j = cand, j
+            return best, best_j
+
+        i = 0
+        while i < len(groups):
+            best, best_j = best_from(i)
+            # a clearly better number starting inside this one wins ("20241 440-600-5124": a zip
+            # code, then the number)
+            shifted = False
+            if best is not None and best.rule != "phone.crisis_line":
+                for k in range(i + 1, best_j + 1):
+                    alt, _ = best_from(k)
+                    if alt is not None and alt.confidence >= best.confidence + 0.15:
+                        i, shifted = k, True
+                        break
+            if shifted:
+                continue
             if best is None:
                 i += 1
                 continue
@@ -222,6 +255,8 @@ class PhoneDetector(Detector):
         if self._is_crisis(digits, text, end):
             return Candidate(Kind.PHONE, view, start, end, "phone.crisis_line", 0.0, digits)
         if raw.count("(") > 2 and not spelled:
+            return None
+        if digits in _COUNTING or (len(set(digits)) == 1 and not spelled and len(groups) > 3):
             return None
         plus = raw.lstrip("(").startswith("+")
         sizes = [len(g.digits) for g in groups]

@@ -1,0 +1,71 @@
+"""Street addresses given as a place to meet or to write to; and numbers next to words that
+only look like streets."""
+
+from __future__ import annotations
+
+import pytest
+
+from offsite import Kind, Surface
+
+from ._support import check_negative, check_positive, neg, pos
+
+A = Kind.ADDRESS
+
+POSITIVES = [
+    pos("meet me at 42 elm street", ["42 elm street"], A),
+    pos("I live at 123 Main St", ["123 Main St"], A),
+    pos("3843 Peartree Road, Bamblee, SD 20241", ["3843 Peartree Road, Bamblee, SD 20241"], A),
+    pos("my address is 77 oak lane, springfield", ["77 oak lane"], A),
+    pos("come to 10 Downing Street", ["10 Downing Street"], A),
+    pos(
+        "send it to 1600 Pennsylvania Avenue NW, Washington, DC 20500",
+        ["1600 Pennsylvania Avenue NW, Washington, DC 20500"],
+        A,
+    ),
+    pos("pick me up at 5 maple ave", ["5 maple ave"], A),
+    pos("i live at 12 Willow Crescent, Leeds", ["12 Willow Crescent, Leeds"], A),
+    pos("my address: 45 Queen St W, Toronto", ["45 Queen St W"], A),
+    pos("the house is 7 Cherry Tree Lane", ["7 Cherry Tree Lane"], A),
+    pos("meet me at 18 Harbor Blvd after school", ["18 Harbor Blvd"], A),
+    pos("i'm at 9 Station Rd, come over", ["9 Station Rd"], A),
+    pos("visit me at 221B Baker Street", ["221B Baker Street"], A),
+    pos("meet at 300 W 5th Ave", ["300 W 5th Ave"], A),
+    pos("vivo en Calle Mayor 12", ["Calle Mayor 12"], A),
+    pos("moro na Rua Augusta 1500", ["Rua Augusta 1500"], A),
+    pos("j'habite 8 rue de Rivoli", ["8 rue de Rivoli"], A),
+    pos("ich wohne in der Hauptstraße 5", ["Hauptstraße 5"], A),
+]
+
+NEGATIVES = [
+    neg("i walked 5 miles down the road"),
+    neg("i have 2 dogs on my street"),
+    neg("i'm at home"),
+    neg("chapter 12 way forward"),
+    neg("i was in grade 10 last year"),
+    neg("we live 3 streets apart"),
+    neg("there are 4 ways to cope"),
+    neg("i waited 20 minutes in the lane"),
+    neg("it's been 3 days since i left the house"),
+    neg("i ran 5k on the trail today"),
+    neg("our team won 3 games in a row"),
+    neg("i finished season 2 of The Crown"),
+    neg("Room 101 Main Hall"),
+    neg("I read 5 Books this month"),
+    neg("i'm 16 and i live in London"),
+    neg("age 16, she/her, GMT+1", Surface.PROFILE),
+    neg("My 2 Best Friends Drive Me Crazy", Surface.PROFILE),
+    neg("Top 10 Songs Way Too Sad"),
+    neg("please don't post your address here", Surface.ROOM),
+]
+
+
+@pytest.mark.parametrize(("text", "spans", "kind", "surface"), POSITIVES)
+def test_finds_address(text: str, spans: tuple[str, ...], kind: Kind, surface: Surface) -> None:
+    """Street addresses are found and located."""
+    check_positive("address", text, spans, kind, surface)
+
+
+@pytest.mark.parametrize(("text", "surface"), NEGATIVES)
+def test_ignores_numbers_near_street_words(text: str, surface: Surface) -> None:
+    """Counts, distances and title-case phrases are not addresses."""
+    check_negative("address", text, surface)

@@ -1,0 +1,101 @@
+"""E-mail addresses, plain and disguised, and the texts that only look like them."""
+
+from __future__ import annotations
+
+import pytest
+
+from offsite import Kind, Surface
+
+from ._support import check_negative, check_positive, detector, guard, neg, pos
+
+E = Kind.EMAIL
+
+POSITIVES = [
+    pos("mail me: jane.doe@gmail.com", ["jane.doe@gmail.com"], E),
+    pos("JANE.DOE@GMAIL.COM is my email", ["JANE.DOE@GMAIL.COM"], E),
+    pos("write to j.smith@example.co.uk please", ["j.smith@example.co.uk"], E),
+    pos("jane.doe+filter@proton.me", ["jane.doe+filter@proton.me"], E),
+    pos("contact: jane@mail.example.org", ["jane@mail.example.org"], E),
+    pos("jane at gmail dot com", ["jane at gmail dot com"], E),
+    pos("jane (at) gmail [dot] com", ["jane (at) gmail [dot] com"], E),
+    pos("jane [at] yahoo (dot) co (dot) uk", ["jane [at] yahoo (dot) co (dot) uk"], E),
+    pos("email me at jane_d{at}outlook{dot}com", ["jane_d{at}outlook{dot}com"], E),
+    pos("jane_d (at) gmail", ["jane_d (at) gmail"], E),
+    pos("escríbeme: jane arroba gmail punto com", ["jane arroba gmail punto com"], E),
+    pos("écris-moi: jane arobase orange point fr", ["jane arobase orange point fr"], E),
+    pos("scrivimi: jane chiocciola libero punto it", ["jane chiocciola libero punto it"], E),
+    pos("schreib mir: jane at gmx punkt de", ["jane at gmx punkt de"], E),
+    pos("me escreve: jane arroba uol ponto com ponto br", ["jane arroba uol ponto com ponto br"], E),
+    # Cyrillic а and е in place of Latin a and e
+    pos("my email is jаnе@gmаil.com", ["jаnе@gmаil.com"], E),
+    # zero-width spaces inside the address
+    pos("ja\u200bne@gm\u200bail.com", ["ja\u200bne@gm\u200bail.com"], E),
+    # fullwidth letters and a fullwidth @
+    pos("ｊａｎｅ＠ｇｍａｉｌ．ｃｏｍ", ["ｊａｎｅ＠ｇｍａｉｌ．ｃｏｍ"], E),
+    pos("jane＠gmail.com", ["jane＠gmail.com"], E),
+    # spaced letters
+    pos("j a n e @ g m a i l . c o m", ["j a n e @ g m a i l . c o m"], E),
+    # dot words inside the local part as well
+    pos(
+        "mi correo es ana punto lopez arroba hotmail punto com",
+        ["ana punto lopez arroba hotmail punto com"],
+        E,
+    ),
+]
+
+NEGATIVES = [
+    neg("meet me at 5:30"),
+    neg("i'm at home"),
+    neg("i'm at the park with my sister"),
+    neg("i'll be at work at 9"),
+    neg("I was @ the mall all day"),
+    neg("look at me dot dot dot"),
+    neg("e.g. node.js and file.txt"),
+    neg("i emailed my teacher about it"),
+    neg("my email got hacked lol"),
+    neg("please don't share your email here"),
+    neg("someone asked for my email and i reported them"),
+    neg("good at math. i think"),
+    neg("reply to the email at noon"),
+    neg("call 988 if you need to"),
+    neg("text HOME to 741741"),
+    neg("i'm at 50mg now"),
+    neg("we were at school dot"),
+    neg("@everyone be nice today", Surface.ROOM),
+    neg("so.. i was like, whatever"),
+]
+
+
+@pytest.mark.parametrize(("text", "spans", "kind", "surface"), POSITIVES)
+def test_finds_email(text: str, spans: tuple[str, ...], kind: Kind, surface: Surface) -> None:
+    """Plain and disguised addresses are found and located."""
+    check_positive("email", text, spans, kind, surface)
+
+
+@pytest.mark.parametrize(("text", "surface"), NEGATIVES)
+def test_ignores_lookalikes(text: str, surface: Surface) -> None:
+    """At-words, dot-words, file names and rule talk are not addresses."""
+    check_negative("email", text, surface)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("jane at gmail dot com", "jane@gmail.com"),
+        ("JANE.DOE@GMAIL.COM", "jane.doe@gmail.com"),
+        ("jаnе@gmаil.com", "jane@gmail.com"),
+        ("ｊａｎｅ＠ｇｍａｉｌ．ｃｏｍ", "jane@gmail.com"),
+        ("jane (at) gmail [dot] com", "jane@gmail.com"),
+    ],
+)
+def test_canonical_value(text: str, value: str) -> None:
+    """The canonical value is the plain lower-case address, whatever the disguise."""
+    found = [f for f in guard().detect(text).findings if f.kind == Kind.EMAIL]
+    assert [f.value for f in found] == [value]
+
+
+def test_two_addresses_in_one_text() -> None:
+    """Each address is its own finding."""
+    text = "either jo@example.com or ann (at) example [dot] org"
+    found = detector("email").detect(text)
+    assert [f.text for f in found] == ["jo@example.com", "ann (at) example [dot] org"]

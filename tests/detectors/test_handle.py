@@ -1,0 +1,115 @@
+"""Handles tied to a platform ("ig: jane_d", "@jane_d on insta", "u/jane", "jane#1234"), with
+the platform word disguised in every way; and platform names said in passing."""
+
+from __future__ import annotations
+
+import pytest
+
+from offsite import Context, Kind, Surface
+
+from ._support import check_negative, check_positive, guard, neg, pos
+
+H = Kind.HANDLE
+
+POSITIVES = [
+    pos("add me on snap: jane.d", ["jane.d"], H),
+    pos("my insta is jane_d", ["jane_d"], H),
+    pos("ig: jane_d", ["jane_d"], H),
+    pos("insta - jane_d", ["jane_d"], H),
+    pos("my ig is @jane_d", ["@jane_d"], H),
+    pos("@jane_d on insta", ["@jane_d"], H),
+    pos("i'm jane_d on tiktok", ["jane_d"], H),
+    pos("i'm @jane_d on twitter", ["@jane_d"], H),
+    pos("u/jane_d", ["u/jane_d"], H),
+    pos("discord: jane#1234", ["jane#1234"], H),
+    pos("add me jane#1234", ["jane#1234"], H),
+    pos("tele: @jane_d", ["@jane_d"], H),
+    pos("sc: jane.d22", ["jane.d22"], H),
+    pos("my snap is jane.d.22 add me", ["jane.d.22"], H),
+    pos("hmu on kik jane_d", ["jane_d"], H),
+    pos("hmu on wa: jane_d", ["jane_d"], H),
+    pos("steam id: janegamer", ["janegamer"], H),
+    pos("psn: jane_d_99", ["jane_d_99"], H),
+    pos("my xbox gamertag is JaneD99", ["JaneD99"], H),
+    pos("my wechat is jane_d_wx", ["jane_d_wx"], H),
+    pos("my tt is jane.dances", ["jane.dances"], H),
+    pos("add me on line, my id is jane_d_line", ["jane_d_line"], H),
+    # the platform word disguised: spaced letters, leetspeak, homoglyphs, zero-width, styled
+    pos("s n a p: jane.d", ["jane.d"], H),
+    pos("i n s t a: jane_d", ["jane_d"], H),
+    pos("d!scord: jane_d", ["jane_d"], H),
+    pos("d1sc0rd jane_d", ["jane_d"], H),
+    pos("sn4pch4t: jane.d", ["jane.d"], H),
+    pos("my snаp is jane.d", ["jane.d"], H),  # Cyrillic а
+    pos("i\u200bn\u200bs\u200bt\u200ba: jane_d", ["jane_d"], H),
+    pos("𝓲𝓷𝓼𝓽𝓪: jane_d", ["jane_d"], H),
+    pos("ⓘⓝⓢⓣⓐ: jane_d", ["jane_d"], H),
+    pos("👻: jane.d", ["jane.d"], H),
+    pos("find me on facebook as jane.doe.77", ["jane.doe.77"], H),
+    # a standalone @name where it can only be an off-site account
+    pos("@jane_d", ["@jane_d"], H, Surface.PROFILE),
+    pos("find me @jane.d.art", ["@jane.d.art"], H, Surface.PROFILE),
+]
+
+NEGATIVES = [
+    neg("i deleted snapchat"),
+    neg("my mom read my whatsapp"),
+    neg("someone asked for my snap and i reported them"),
+    neg("my insta is private"),
+    neg("my instagram got hacked"),
+    neg("i saw a post on instagram yesterday"),
+    neg("snapchat is bad for my mental health"),
+    neg("i'm on discord a lot lol"),
+    neg("i got into a discord with my brother"),
+    neg("i watched tele all night"),
+    neg("the signal is bad here"),
+    neg("there was a long line at the store"),
+    neg("i need to face my fears"),
+    neg("oh snap that's wild"),
+    neg("we played call of duty"),
+    neg("please don't share your snap here"),
+    neg("r/depression helped me"),
+    neg("#1 thing i learned"),
+    neg("my tiktok feed is sad"),
+    neg("ig is toxic"),
+    neg("@everyone please be kind", Surface.ROOM),
+    neg("@here welcome to the room", Surface.ROOM),
+    neg("@Mods can you help", Surface.ROOM),
+    neg("thanks @maria_k for sharing", Surface.ROOM),
+]
+
+
+@pytest.mark.parametrize(("text", "spans", "kind", "surface"), POSITIVES)
+def test_finds_handle(text: str, spans: tuple[str, ...], kind: Kind, surface: Surface) -> None:
+    """Platform-bound user names are found, however the platform is written."""
+    check_positive("handle", text, spans, kind, surface)
+
+
+@pytest.mark.parametrize(("text", "surface"), NEGATIVES)
+def test_ignores_platform_talk(text: str, surface: Surface) -> None:
+    """Naming a service in passing, on-site mentions and rule talk are not contact."""
+    check_negative("handle", text, surface)
+
+
+@pytest.mark.parametrize(
+    ("text", "platform", "value"),
+    [
+        ("ig: jane_d", "instagram", "instagram:jane_d"),
+        ("s n a p: jane.d", "snapchat", "snapchat:jane.d"),
+        ("d!scord: jane_d", "discord", "discord:jane_d"),
+        ("u/jane_d", "reddit", "reddit:jane_d"),
+        ("discord: jane#1234", "discord", "discord:jane#1234"),
+    ],
+)
+def test_platform_and_value(text: str, platform: str, value: str) -> None:
+    """A handle names its platform and reads as ``platform:name``."""
+    found = [f for f in guard().detect(text).findings if f.kind == Kind.HANDLE]
+    assert [(f.platform, f.value) for f in found] == [(platform, value)]
+
+
+def test_known_username_is_an_on_site_mention() -> None:
+    """``@name`` of someone on the site is not contact, even in a one-on-one chat."""
+    text = "@maria_k thanks for listening"
+    assert guard().detect(text, Context(surface=Surface.CHAT)).findings, "precondition"
+    context = Context(surface=Surface.CHAT, known_usernames=frozenset({"maria_k"}))
+    assert guard().detect(text, context).findings == ()

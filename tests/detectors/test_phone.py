@@ -1,0 +1,142 @@
+"""Phone numbers in digits, number words (six languages), emoji and fullwidth digits, and the
+numbers that are not phone numbers: times, dates, ages, prices, doses, counts, crisis lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from offsite import Kind, Surface
+
+from ._support import check_negative, check_positive, guard, neg, pos
+
+P = Kind.PHONE
+
+POSITIVES = [
+    pos("call me 555-014-2287", ["555-014-2287"], P),
+    pos("my number is (555) 014-2287", ["(555) 014-2287"], P),
+    pos("text me 555.019.4410 if the app goes down", ["555.019.4410"], P),
+    pos("+44 7700 900123", ["+44 7700 900123"], P),
+    pos("+55 11 91234-5678 é meu zap", ["+55 11 91234-5678"], P),
+    pos("appelle-moi au 06 39 98 12 34", ["06 39 98 12 34"], P),
+    pos("ruf mich an 0151 23456789", ["0151 23456789"], P),
+    pos("0491 570 156 is my mobile", ["0491 570 156"], P),
+    pos("5 5 5 0 1 9 2 3 3 4", ["5 5 5 0 1 9 2 3 3 4"], P),
+    pos(
+        "text me five five five oh one nine two three three four",
+        ["five five five oh one nine two three three four"],
+        P,
+    ),
+    pos(
+        "call me at double five five oh one nine two triple seven",
+        ["double five five oh one nine two triple seven"],
+        P,
+    ),
+    pos(
+        "mi número: cinco cinco cinco cero uno nueve dos tres tres cuatro",
+        ["cinco cinco cinco cero uno nueve dos tres tres cuatro"],
+        P,
+    ),
+    pos(
+        "meu número é cinco cinco cinco zero um nove dois três três quatro",
+        ["cinco cinco cinco zero um nove dois três três quatro"],
+        P,
+    ),
+    pos(
+        "mon numéro : zéro six trois neuf neuf huit un deux trois quatre",
+        ["zéro six trois neuf neuf huit un deux trois quatre"],
+        P,
+    ),
+    pos(
+        "mon numéro c'est zéro six trente-neuf quatre-vingt-dix-huit douze trente-quatre",
+        ["zéro six trente-neuf quatre-vingt-dix-huit douze trente-quatre"],
+        P,
+    ),
+    pos(
+        "ruf mich an: null eins sieben sechs eins zwei drei vier fünf sechs sieben",
+        ["null eins sieben sechs eins zwei drei vier fünf sechs sieben"],
+        P,
+    ),
+    pos(
+        "il mio numero è tre quattro sette uno due tre quattro cinque sei sette",
+        ["tre quattro sette uno due tre quattro cinque sei sette"],
+        P,
+    ),
+    pos("text me 555 zero one nine two three three four", ["555 zero one nine two three three four"], P),
+    pos("fivefivefive 0192334", ["fivefivefive 0192334"], P),
+    pos("FOUR ONE FIVE E I G H T 9 0 1 2 3", ["FOUR ONE FIVE E I G H T 9 0 1 2 3"], P),
+    # emoji keycap digits
+    pos("5️⃣5️⃣5️⃣0️⃣1️⃣9️⃣2️⃣3️⃣3️⃣4️⃣", ["5️⃣5️⃣5️⃣0️⃣1️⃣9️⃣2️⃣3️⃣3️⃣4️⃣"], P),
+    # fullwidth and circled digits
+    pos("text me ５５５０１９２３３４", ["５５５０１９２３３４"], P),
+    pos("my cell ⑤⑤⑤-⓪①⑨-②③③④", ["⑤⑤⑤-⓪①⑨-②③③④"], P),
+    # zero-width spaces between the digits
+    pos("5\u200b5\u200b5 0\u200b1\u200b9 2\u200b3\u200b3\u200b4", ["5\u200b5\u200b5 0\u200b1\u200b9 2\u200b3\u200b3\u200b4"], P),
+    # O for 0 and l for 1
+    pos("my number is 555 O19 2334", ["555 O19 2334"], P),
+    pos("my cell is 555-0l92-334", ["555-0l92-334"], P),
+]
+
+NEGATIVES = [
+    neg("meet me at 5:30"),
+    neg("the meeting is 10:30-11:45 on 3/14/2024"),
+    neg("see you on 3/14/2024"),
+    neg("the appointment is 2024-03-14 at 10:00"),
+    neg("born on 2008-05-17"),
+    neg("i'm 16"),
+    neg("i'm 16 and she's 17"),
+    neg("it was $19.99"),
+    neg("i get paid $1,250.00 every 2 weeks"),
+    neg("i take 50mg of sertraline twice a day"),
+    neg("i have 3 cats and 2 dogs"),
+    neg("i've been clean for 555 days"),
+    neg("back in 2019 i moved"),
+    neg("between 1999 and 2005 i lived there"),
+    neg("i have an iphone 15"),
+    neg("my iphone 15 pro max has 256 gb"),
+    neg("updated to version 17.4.1"),
+    neg("call 988 if you need to"),
+    neg("nine eight eight helped me"),
+    neg("text HOME to 741741"),
+    neg("call 1-800-273-8255 anytime"),
+    neg("samaritans are on 116 123"),
+    neg("call the trevor project at 1-866-488-7386"),
+    neg("call 911"),
+    neg("my order number is 1234567890"),
+    neg("my student id is 20231234567"),
+    neg("the flight is BA 2490 at 14:05"),
+    neg("psalm 23:4 and john 3:16"),
+    neg("breathe in for 4, hold for 7, out for 8"),
+    neg("count with me: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"),
+    neg("pi is 3.14159265"),
+    neg("i scored 1450 on the sat"),
+    neg("please don't share your number here"),
+    neg("room 1204 is on floor 12", Surface.ROOM),
+]
+
+
+@pytest.mark.parametrize(("text", "spans", "kind", "surface"), POSITIVES)
+def test_finds_phone(text: str, spans: tuple[str, ...], kind: Kind, surface: Surface) -> None:
+    """Numbers in any spelling are found and located."""
+    check_positive("phone", text, spans, kind, surface)
+
+
+@pytest.mark.parametrize(("text", "surface"), NEGATIVES)
+def test_ignores_other_numbers(text: str, surface: Surface) -> None:
+    """Times, dates, ages, prices, doses, counts, ids and crisis lines are not contact."""
+    check_negative("phone", text, surface)
+
+
+def test_international_value_is_e164() -> None:
+    """An international number's canonical value is its E.164 form."""
+    found = guard().detect("+44 7700 900123").findings
+    assert [(f.kind, f.value) for f in found] == [(Kind.PHONE, "+447700900123")]
+
+
+def test_crisis_line_is_traced_as_rejected() -> None:
+    """A crisis number is not merely missed: the trace says why it was let through."""
+    result = guard().detect("call 1-800-273-8255 anytime", explain=True)
+    assert result.findings == ()
+    assert any(
+        step.detector == "phone" and step.outcome == "rejected" and "crisis" in step.reason
+        for step in result.trace
+    ), result.trace

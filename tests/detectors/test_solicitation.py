@@ -1,0 +1,87 @@
+"""Requests and offers to move the conversation off the site, in six languages and disguised;
+and the texts that talk about services or the rule without asking for anything."""
+
+from __future__ import annotations
+
+import pytest
+
+from offsite import Kind, Surface
+
+from ._support import check_negative, check_positive, neg, pos
+
+S = Kind.SOLICITATION
+
+POSITIVES = [
+    pos("do you have snap?", ["do you have snap"], S),
+    pos("what's your number", ["what's your number"], S),
+    pos("whats ur insta", ["whats ur insta"], S),
+    pos("can i get ur digits", ["can i get ur digits"], S),
+    pos("can we talk somewhere more private", ["can we talk somewhere more private"], S),
+    pos("add me on snap", ["add me on snap"], S),
+    pos("add me", ["add me"], S),
+    pos("text me sometime", ["text me sometime"], S),
+    pos("hmu on insta", ["hmu on insta"], S),
+    pos("dm me on ig", ["dm me on ig"], S),
+    pos("let's continue on whatsapp", ["let's continue on whatsapp"], S),
+    pos("wanna move this to telegram?", ["wanna move this to telegram"], S),
+    pos("lets talk off site", ["lets talk off site"], S),
+    pos("are u on discord", ["are u on discord"], S),
+    pos("same username on insta", ["same username on insta"], S),
+    pos("search my name on fb", ["search my name on fb"], S),
+    # disguised: leetspeak, homoglyphs, spaced letters
+    pos("do u have d!scord", ["do u have d!scord"], S),
+    pos("do u have sn4pch4t?", ["do u have sn4pch4t"], S),
+    pos("d0 u h4ve sn4p?", ["d0 u h4ve sn4p"], S),
+    pos("whats ur ѕnар", ["whats ur ѕnар"], S),  # Cyrillic ѕ а р
+    pos("whats ur s n a p", ["whats ur s n a p"], S),
+    pos("w h a t s  y o u r  s n a p", ["w h a t s  y o u r  s n a p"], S),
+    # other languages
+    pos("pásame tu número", ["pásame tu número"], S),
+    pos("agrégame al whats", ["agrégame al whats"], S),
+    pos("me passa seu zap", ["me passa seu zap"], S),
+    pos("qual é o seu whatsapp", ["qual é o seu whatsapp"], S),
+    pos("tu as insta ?", ["tu as insta"], S),
+    pos("ajoute-moi sur snap", ["ajoute-moi sur snap"], S),
+    pos("schreib mir auf insta", ["schreib mir auf insta"], S),
+    pos("gib mir deine nummer", ["gib mir deine nummer"], S),
+    pos("hai instagram?", ["hai instagram"], S),
+    pos("dammi il tuo numero", ["dammi il tuo numero"], S),
+]
+
+NEGATIVES = [
+    neg("please don't share your number here"),
+    neg("don't give out your snap to strangers"),
+    neg("someone asked for my snap and i reported them"),
+    neg("he asked for my number so i blocked him"),
+    neg("i'm not allowed to give my number"),
+    neg("i deleted snapchat"),
+    neg("my mom read my whatsapp"),
+    neg("never add people you meet online"),
+    neg("my friend added me on snap and then ghosted"),
+    neg("we can talk here anytime"),
+    neg("i'm glad we talked"),
+    neg("can we talk about my day"),
+    neg("text messages from my ex make me anxious"),
+    neg("what's your favourite color"),
+    neg("do you have a dog?"),
+    neg("do you have time to talk?"),
+    neg("i lost my phone"),
+    neg("call me crazy but i like rain"),
+    neg("i'll text my mom later"),
+    neg("they want me to move to another school"),
+    neg("reminder: keep all chats on the site, no numbers or snaps please", Surface.ROOM),
+    neg("call 988 if you need to"),
+    neg("text HOME to 741741"),
+]
+
+
+@pytest.mark.parametrize(("text", "spans", "kind", "surface"), POSITIVES)
+def test_finds_request(text: str, spans: tuple[str, ...], kind: Kind, surface: Surface) -> None:
+    """Requests and offers to move elsewhere are found, however they are spelled."""
+    check_positive("solicitation", text, spans, kind, surface)
+
+
+@pytest.mark.parametrize(("text", "surface"), NEGATIVES)
+def test_ignores_talk_about_services(text: str, surface: Surface) -> None:
+    """Talk about services, refusals, reports and rule reminders ask for nothing."""
+    check_negative("solicitation", text, surface)
