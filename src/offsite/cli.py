@@ -81,7 +81,7 @@ def check(
     if as_json:
         typer.echo(decision.to_json())
     else:
-        out = Console()
+        out = Console(soft_wrap=True)
         _print_decision(decision, out)
         if explain and decision.trace:
             out.print("trace:")
@@ -197,6 +197,17 @@ def evaluate(
 
 
 # --- sub-commands from other modules ---
+from offsite.cli_moderation import policy_app as _policy_app  # noqa: E402
+from offsite.cli_moderation import purge as _purge  # noqa: E402
+from offsite.cli_moderation import review_app as _review_app  # noqa: E402
+from offsite.service.cli import serve as _serve  # noqa: E402
+from offsite.service.keys import keys_app as _keys_app  # noqa: E402
+
+app.command("serve")(_serve)
+app.add_typer(_keys_app, name="keys")
+app.add_typer(_policy_app, name="policy")
+app.add_typer(_review_app, name="review")
+app.command("purge")(_purge)
 
 
 def main() -> None:

@@ -38,7 +38,10 @@ class HandleRule(_Strict):
     @field_validator("chars")
     @classmethod
     def _valid_class(cls, value: str) -> str:
-        re.compile(f"[{value}]")
+        try:
+            re.compile(f"[{value}]")
+        except re.error as exc:
+            raise ValueError(f"not a valid character class body: {exc}") from None
         return value
 
 
@@ -117,6 +120,7 @@ class SolicitationRule(_Strict):
 
 class _SolicitationFile(_Strict):
     placeholders: dict[str, str]
+    gate: dict[str, tuple[str, ...]]
     rule: tuple[SolicitationRule, ...]
     negations: dict[str, tuple[str, ...]]
 
@@ -148,6 +152,7 @@ class Lexicon:
     crisis: tuple[CrisisResource, ...]
     solicitation_rules: tuple[SolicitationRule, ...]
     solicitation_placeholders: dict[str, str]
+    solicitation_gate: frozenset[str]
     negations: tuple[str, ...]
     public_domains: tuple[str, ...]
     bare_domain_suffixes: frozenset[str]
@@ -193,6 +198,25 @@ def _parse(model: type[BaseModel], data: dict[str, Any], name: str) -> Any:
         raise LexiconError(f"{name}: {problems}") from None
 
 
+def _check_solicitation_patterns(solicit: _SolicitationFile) -> None:
+    """Compile every rule with its placeholders filled in, so a broken pattern fails at load time
+    with the rule's key path rather than later inside a detector."""
+    subs = dict(solicit.placeholders)
+    subs.setdefault("platform", "(?:x)")
+    subs.setdefault("strong", "(?:x)")
+    for index, rule in enumerate(solicit.rule):
+        pattern = rule.pattern
+        for _ in range(2):
+            pattern = re.sub(r"\{(\w+)\}", lambda m: subs.get(m.group(1), m.group(0)), pattern)
+        unknown = re.findall(r"\{([a-z_]+)\}", pattern)
+        if unknown:
+            raise LexiconError(f"solicitation.toml: rule.{index}.pattern ({rule.id}): unknown placeholder {{{unknown[0]}}}")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise LexiconError(f"solicitation.toml: rule.{index}.pattern ({rule.id}): {exc}") from None
+
+
 def _fold_accents(word: str) -> str:
     """Lower case without accents, as the normalised views spell words."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
@@ -215,18 +239,29 @@ def _default_lexicon() -> Lexicon:
 def _load(directory: Path | None) -> Lexicon:
     platforms = _parse(_PlatformsFile, _read_toml(directory, "platforms.toml"), "platforms.toml")
     ids = [p.id for p in platforms.platform]
-    if len(ids) != len(set(ids)):
-        raise LexiconError("platforms.toml: duplicate platform id")
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise LexiconError(f"platforms.toml: platform: duplicate id(s) {', '.join(duplicates)}")
+    for index, platform in enumerate(platforms.platform):
+        repeated = sorted({a for a in platform.aliases if platform.aliases.count(a) > 1})
+        if repeated:
+            raise LexiconError(
+                f"platforms.toml: platform.{index}.aliases: {platform.id} lists {', '.join(repeated)} twice"
+            )
     numbers = _parse(_NumbersFile, _read_toml(directory, "number_words.toml"), "number_words.toml")
     crisis = _parse(_CrisisFile, _read_toml(directory, "crisis.toml"), "crisis.toml")
     solicit = _parse(
         _SolicitationFile, _read_toml(directory, "solicitation.toml"), "solicitation.toml"
     )
+    _check_solicitation_patterns(solicit)
     allow = _parse(_Allowlist, _read_toml(directory, "allowlist.toml"), "allowlist.toml")
-    if directory is None:
-        words_text = resources.files("offsite.data").joinpath("common_words.txt").read_text("utf-8")
-    else:
-        words_text = (directory / "common_words.txt").read_text("utf-8")
+    try:
+        if directory is None:
+            words_text = resources.files("offsite.data").joinpath("common_words.txt").read_text("utf-8")
+        else:
+            words_text = (directory / "common_words.txt").read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LexiconError(f"common_words.txt: {exc}") from None
     words = frozenset(
         _fold_accents(line.strip()) for line in words_text.splitlines()
         if line.strip() and line[0] != "#"
@@ -237,6 +272,7 @@ def _load(directory: Path | None) -> Lexicon:
         crisis=crisis.resource,
         solicitation_rules=solicit.rule,
         solicitation_placeholders=dict(solicit.placeholders),
+        solicitation_gate=frozenset(w for words in solicit.gate.values() for w in words),
         negations=tuple(solicit.negations.get("before", ())),
         public_domains=allow.public_domains,
         bare_domain_suffixes=frozenset(allow.bare_domain_suffixes),

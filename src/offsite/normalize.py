@@ -17,7 +17,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 
@@ -156,6 +156,9 @@ class View:
         return View(name, "".join(pieces), starts, ends)
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def normalize(text: str) -> View:
     """The ``norm`` view of ``text``."""
     if text.isascii():
@@ -163,12 +166,24 @@ def normalize(text: str) -> View:
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for index, char in enumerate(text):
-        folded = char.lower() if char.isascii() else fold_char(char)
+    pos = 0
+    # ASCII stretches are copied in bulk; only the other characters are folded one by one.
+    for match in _NON_ASCII.finditer(text):
+        index = match.start()
+        if index > pos:
+            pieces.append(text[pos:index].lower())
+            starts.extend(range(pos, index))
+            ends.extend(range(pos + 1, index + 1))
+        folded = fold_char(match.group())
         if folded:
             pieces.append(folded)
             starts.extend([index] * len(folded))
             ends.extend([index + 1] * len(folded))
+        pos = index + 1
+    if pos < len(text):
+        pieces.append(text[pos:].lower())
+        starts.extend(range(pos, len(text)))
+        ends.extend(range(pos + 1, len(text) + 1))
     return View("norm", "".join(pieces), starts, ends)
 
 
@@ -226,6 +241,9 @@ def read_leetspeak(view: View) -> View:
     return View("alpha", "".join(out), view.starts, view.ends)
 
 
+_MISSING = object()
+
+
 @dataclass(frozen=True)
 class NumberReader:
     """Reads number words (in several languages) as digits."""
@@ -234,6 +252,16 @@ class NumberReader:
     weak: frozenset[str]
     multipliers: dict[str, int]
     max_word: int
+    _cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def prefixes(self) -> frozenset[str]:
+        """First two letters of every number and multiplier word (a cheap pre-check)."""
+        cached = self._cache.get("\x00prefixes")
+        if not isinstance(cached, frozenset):
+            cached = frozenset(w[:2] for w in (*self.words, *self.multipliers))
+            self._cache["\x00prefixes"] = cached
+        return cached
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon) -> NumberReader:
@@ -253,6 +281,16 @@ class NumberReader:
         only of number words and digits."""
         if len(run) > 120:
             return None
+        cached = self._cache.get(run, _MISSING)
+        if cached is not _MISSING:
+            return cached  # type: ignore[return-value]
+        result = self._segment(run)
+        if len(self._cache) >= 4096:
+            self._cache.clear()  # bounded: the same few thousand words recur in chat
+        self._cache[run] = result
+        return result
+
+    def _segment(self, run: str) -> list[tuple[str, bool]] | None:
         n = len(run)
         # best[i] = pieces for run[:i]; prefer fewer pieces (longest words).
         best: list[list[tuple[str, bool]] | None] = [None] * (n + 1)
@@ -293,6 +331,9 @@ def read_number_words(view: View, reader: NumberReader) -> View:
         if run.isdigit():
             tokens.append((match.start(), match.end(), run, False, 0))
             continue
+        if not run[0].isdigit() and run[:2] not in reader.prefixes and run[0] not in reader.words:
+            tokens.append((match.start(), match.end(), None, False, 0))
+            continue  # cannot start with a number word: skip the segmentation
         mult = reader.multipliers.get(run, 0)
         if mult:
             tokens.append((match.start(), match.end(), None, False, mult))

@@ -75,6 +75,8 @@ class PlatformIndex:
 
     def mentions(self, view: View) -> list[Mention]:
         """Every platform alias in ``view`` as whole words (longest match first)."""
+        if self.first_words.isdisjoint(_TOKEN.findall(view.text)):
+            return []
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(view.text)]
         found: list[Mention] = []
         i = 0

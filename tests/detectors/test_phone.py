@@ -10,6 +10,7 @@ from offsite import Kind, Surface
 from ._support import check_negative, check_positive, guard, neg, pos
 
 P = Kind.PHONE
+ZW_NUMBER = "5\u200b5\u200b5 0\u200b1\u200b9 2\u200b3\u200b3\u200b4"
 
 POSITIVES = [
     pos("call me 555-014-2287", ["555-014-2287"], P),
@@ -70,7 +71,7 @@ POSITIVES = [
     pos("text me ５５５０１９２３３４", ["５５５０１９２３３４"], P),
     pos("my cell ⑤⑤⑤-⓪①⑨-②③③④", ["⑤⑤⑤-⓪①⑨-②③③④"], P),
     # zero-width spaces between the digits
-    pos("5\u200b5\u200b5 0\u200b1\u200b9 2\u200b3\u200b3\u200b4", ["5\u200b5\u200b5 0\u200b1\u200b9 2\u200b3\u200b3\u200b4"], P),
+    pos(ZW_NUMBER, [ZW_NUMBER], P),
     # O for 0 and l for 1
     pos("my number is 555 O19 2334", ["555 O19 2334"], P),
     pos("my cell is 555-0l92-334", ["555-0l92-334"], P),

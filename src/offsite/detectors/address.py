@@ -55,9 +55,11 @@ class AddressDetector(Detector):
         if _DIGIT.search(original) is None:
             return
         view = views.norm
-        words = [w for w in original.split() if w[0].isalpha()]
-        title_case = len(words) >= 6 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
         for match in _ADDRESS.finditer(original):
+            # a Title Case Line around the match ("Top 10 Songs Way Too Sad") is not an address
+            outside = (original[: match.start()] + " " + original[match.end() :]).split()
+            words = [w for w in outside if w[0].isalpha()]
+            title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
             name_words = match.group("name").split()
             capitalised = all(w[0].isupper() or w[0].isdigit() for w in name_words)
             cue = bool(_CUE.search(original[max(0, match.start() - 30) : match.start()].lower()))

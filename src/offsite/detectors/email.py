@@ -4,6 +4,7 @@ The domain is checked against the public suffix list shipped with ``publicsuffix
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -60,6 +61,26 @@ _STOP_LOCAL = frozenset(
 )
 
 
+_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
+_SPELLED_DOT_BEFORE = re.compile(rf"[a-z0-9_][a-z0-9._%+\-]{{0,63}}[ \t]+(?:{_DOT_WORDS})[ \t]+\Z")
+
+
+def _local_start(text: str, anchor: int) -> int:
+    """Where the local part before an "@"/"at" anchor begins (a backward scan, bounded)."""
+    i = anchor
+    while i > 0 and text[i - 1] in " \t([{<\u2013\u2014~*" and anchor - i < 4:
+        i -= 1
+    j = i
+    while j > 0 and text[j - 1] in _LOCAL_CHARS and i - j < 64:
+        j -= 1
+    for _ in range(3):  # spelled dots inside the local part: "ana punto lopez arroba ..."
+        before = _SPELLED_DOT_BEFORE.search(text, max(0, j - 80), j)
+        if before is None:
+            break
+        j = before.start()
+    return j
+
+
 class EmailDetector(Detector):
     """E-mail addresses in any spelling."""
 
@@ -70,13 +91,36 @@ class EmailDetector(Detector):
         if not _PREFILTER.search(views.norm.text):
             return
         view = views.joined
-        matches = list(_EMAIL.finditer(view.text))
-        taken = [(m.start(), m.end()) for m in matches]
-        for pattern in (_EMAIL_SPELLED, _EMAIL_NO_SUFFIX):
-            for spelled in pattern.finditer(view.text):
-                if not any(s < spelled.end() and spelled.start() < e for s, e in taken):
-                    matches.append(spelled)
-                    taken.append((spelled.start(), spelled.end()))
+        text = view.text
+        matches: list[re.Match[str]] = []
+        starts: list[int] = []  # sorted starts and ends of the accepted, non-overlapping matches
+        ends: list[int] = []
+        # Literal "@" first, then spelled "at": each anchored at the local part found by a short
+        # backward scan, so the cost stays linear however many anchors a text holds.
+        anchors = sorted(_PREFILTER.finditer(text), key=lambda a: (a.group() != "@", a.start()))
+        for anchor in anchors:
+            pos = anchor.start()
+            index = bisect.bisect_right(starts, pos)
+            if index > 0 and ends[index - 1] > pos:
+                continue  # inside an address already found
+            start = _local_start(text, pos)
+            if start == pos:
+                continue  # nothing before the anchor that could be a local part
+            patterns = (_EMAIL,) if anchor.group() == "@" else (_EMAIL_SPELLED, _EMAIL_NO_SUFFIX)
+            for pattern in patterns:
+                match = pattern.match(text, start)
+                if match is None or match.end() <= pos:
+                    continue
+                index = bisect.bisect_left(starts, match.start())
+                if (index > 0 and ends[index - 1] > match.start()) or (
+                    index < len(starts) and starts[index] < match.end()
+                ):
+                    continue
+                starts.insert(index, match.start())
+                ends.insert(index, match.end())
+                matches.append(match)
+                break
+        matches.sort(key=lambda m: m.start())
         for match in matches:
             at = match.group("at")
             local = match.group()[: match.start("at") - match.start()]

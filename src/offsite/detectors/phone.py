@@ -26,6 +26,7 @@ from offsite.normalize import View, Views
 _RUN = re.compile(r"\+*\(?\d(?:[ \t.\-/,()\[\]*_~|\\x#+\u2010-\u2015\u2212]{0,12}\d)*\)?")
 _GROUP = re.compile(r"\d+")
 _DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[a-z]+")
 
 # Number-like things that are not phone numbers, masked before runs are found.
 _MASKS = re.compile(
@@ -132,12 +133,18 @@ class PhoneDetector(Detector):
         """How many number words (glued or not) the text holds: a cheap upper bound check."""
         if len(text) < 14:
             return 0
-        return len(self._number_words.findall(text))
+        strong = len(self._number_words.findall(text))
+        if not strong:
+            return 0
+        weak = self.resources.numbers.weak
+        return strong + sum(1 for token in _WORD.findall(text) if token in weak)
 
     @cached_property
     def _number_words(self) -> re.Pattern[str]:
-        words = sorted(self.resources.numbers.words, key=len, reverse=True)
-        return re.compile("|".join(re.escape(w) for w in words if len(w) > 1) + "|(?<![a-z])o(?![a-z])")
+        # Words that start a token; weak words ("o", "to", "un") are left out of this bound.
+        numbers = self.resources.numbers
+        words = sorted((w for w in numbers.words if w not in numbers.weak), key=len, reverse=True)
+        return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + ")")
 
     def _split_run(
         self, view: View, masked: str, start: int, end: int, views: Views

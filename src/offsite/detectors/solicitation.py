@@ -25,6 +25,10 @@ _ON_SITE_AFTER = re.compile(
 )
 
 
+_WINDOW = 120  # characters around a gate word that a rule match can reach
+_GATE_TOKEN = re.compile(r"[a-z0-9']+|[#@]")
+
+
 @dataclass(frozen=True, slots=True)
 class _Rule:
     id: str
@@ -61,6 +65,12 @@ class SolicitationDetector(Detector):
         self.combined = re.compile(
             "|".join(f"(?P<r{i}>{rule.pattern.pattern})" for i, rule in enumerate(self.rules))
         )
+        # Every rule needs one of these words (a platform, a word for contact, a verb aimed at
+        # the reader, a word for "elsewhere"): a set lookup spares clean messages the regexes.
+        contact_words = set(re.findall(r"[a-z#@]+", lexicon.solicitation_placeholders.get("contact", "")))
+        self.gate = frozenset(
+            {w for a in aliases for w in _GATE_TOKEN.findall(a)} | contact_words | set(lexicon.solicitation_gate)
+        )
         negations = sorted(lexicon.negations, key=len, reverse=True)
         self.negation = re.compile(
             r"\b(?:" + "|".join(re.escape(n) for n in negations) + r")\b[\w' ]{0,12}\Z"
@@ -77,8 +87,10 @@ class SolicitationDetector(Detector):
         """Every rule match on the ``alpha`` view, one per sentence-level span."""
         view = views.alpha
         text = view.text
+        if self.gate.isdisjoint(_GATE_TOKEN.findall(text)):
+            return  # no word any rule needs: most clean messages stop here
         taken: list[tuple[int, int]] = []
-        for first in self.combined.finditer(text):
+        for first in self._matches(text):
             rule = self.rules[int((first.lastgroup or "r0")[1:])]
             for match in (first,):
                 start, end = match.start(), match.end()
@@ -93,6 +105,29 @@ class SolicitationDetector(Detector):
                 taken.append((start, end))
                 yield Candidate(Kind.SOLICITATION, view, start, end, f"solicitation.{rule.id}",
                                 rule.confidence, rule.id)
+
+    def _matches(self, text: str) -> Iterator[re.Match[str]]:
+        """Rule matches, searched only in windows around the words rules need, so a long message
+        with one platform name costs a short scan."""
+        if len(text) <= 2 * _WINDOW:
+            yield from self.combined.finditer(text)
+            return
+        windows: list[list[int]] = []
+        for token in _GATE_TOKEN.finditer(text):
+            if token.group() not in self.gate:
+                continue
+            start = max(0, token.start() - _WINDOW)
+            stop = text.find("\n", token.end() + _WINDOW // 2)
+            end = len(text) if stop < 0 or stop > token.end() + 2 * _WINDOW else stop
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], end)
+            else:
+                windows.append([start, end])
+        last = 0
+        for start, end in windows:
+            for match in self.combined.finditer(text, max(start, last), end):
+                last = match.end()
+                yield match
 
     def validate(self, candidate: Candidate, views: Views, context: Context) -> str | None:
         """Negated matches are rule talk, not requests."""

@@ -22,6 +22,11 @@ _SPELLED = re.compile(
     r"(?<![\w.@])(?P<name>[a-z0-9][a-z0-9\-]{1,62})[ \t]*(?:[\[(][ \t]*(?:dot|\.)[ \t]*[\])]|[ \t]+dot[ \t]+)"
     r"(?P<tld>com|net|org|io|me|co|ly|gg|ee|app|xyz|info|biz|tv|us|uk|ca|de|fr|es|br|mx|ph|au|in|ie)\b"
 )
+# Signs of a spelled or spaced link; without one the ``link`` view equals ``norm``.
+_LINK_DISGUISE = re.compile(
+    r"\b(?:dot|slash|barra|punto|ponto|point|punkt)\b|[\[(<{]\s*\.|[a-z0-9]\s+[./]\s*[a-z0-9]|"
+    r"[a-z0-9]\s*[./]\s+[a-z0-9]|:\s*/\s*/|\b(?:discord|wa|t|telegram)\s+(?:gg|me)\b"
+)
 _HOST = re.compile(r"[a-z0-9\-.\u00c0-\uffff]+")
 _TRAIL = ".,;:!?)]}'\"*"
 
@@ -43,6 +48,8 @@ class UrlDetector(Detector):
             if cand is not None:
                 found.append(cand)
                 yield cand
+        if _LINK_DISGUISE.search(text) is None:
+            return
         link = views.link
         if link.text != text:
             spans = [cand.view.to_original(cand.start, cand.end) for cand in found]

@@ -1,0 +1,155 @@
+"""Conversation state in Redis, so that several workers behind a load balancer share windows and
+give the same decision whichever worker gets each message.
+
+Each conversation is one Redis string (``<prefix><conversation id>``) holding the window's small
+JSON, written with a time to live. Updates are optimistic: ``GET``, compute, then a small Lua
+compare-and-set that writes only if the value is still the one read (two round trips); when two
+workers change the same conversation at once, the loser reruns its change on the winner's value.
+
+Timeouts are short, and after a failure the store refuses calls for ``retry_after`` seconds
+without touching the network, so an unreachable Redis costs one timeout, not one per message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import redis
+from redis.exceptions import RedisError
+
+from offsite.conversation.store import Change, StateStoreError
+
+_MAX_KEY = 200
+
+# KEYS[1]: the key. ARGV: expected-present ("1"/"0"), expected value, delete ("1"/"0"), new value,
+# time to live in ms. Returns 1 when written, 0 when someone else changed the key first.
+_COMPARE_AND_SET = """
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if current ~= ARGV[2] then return 0 end
+elseif current then
+  return 0
+end
+if ARGV[3] == '1' then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
+end
+return 1
+"""
+
+
+class RedisStateStore:
+    """A :class:`~offsite.conversation.store.StateStore` backed by a Redis server (redis-py).
+
+    ``url`` is a ``redis://`` / ``rediss://`` / ``unix://`` URL; alternatively pass a ready
+    ``client`` (it must decode responses to ``str``)."""
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        client: redis.Redis | None = None,
+        prefix: str = "offsite:conv:",
+        socket_timeout: float = 0.5,
+        retry_after: float = 2.0,
+        max_attempts: int = 20,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if (url is None) == (client is None):
+            raise ValueError("RedisStateStore: pass exactly one of url= or client=")
+        if url is not None:
+            if not isinstance(url, str) or not url.startswith(("redis://", "rediss://", "unix://")):
+                raise ValueError(
+                    f"RedisStateStore.url: expected a redis://, rediss:// or unix:// URL, got {url!r}"
+                )
+            try:
+                client = redis.Redis.from_url(
+                    url, decode_responses=True, socket_timeout=socket_timeout,
+                    socket_connect_timeout=socket_timeout, health_check_interval=30,
+                )
+            except ValueError as exc:
+                raise ValueError(f"RedisStateStore.url: {exc}") from None
+        assert client is not None
+        if socket_timeout <= 0 or retry_after < 0 or max_attempts < 1:
+            raise ValueError("RedisStateStore: socket_timeout must be > 0, retry_after >= 0, max_attempts >= 1")
+        self.client: redis.Redis = client
+        self.prefix = prefix
+        self.retry_after = retry_after
+        self.max_attempts = max_attempts
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._down_until = 0.0
+        self._compare_and_set = self.client.register_script(_COMPARE_AND_SET)
+
+    def key(self, key: str) -> str:
+        """The Redis key for a conversation (long ids are hashed)."""
+        if len(key) > _MAX_KEY:
+            key = "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        return self.prefix + key
+
+    def get(self, key: str) -> str | None:
+        """The value at ``key``, or None."""
+        value: Any = self._call(lambda: self.client.get(self.key(key)))
+        return value if isinstance(value, str) or value is None else str(value)
+
+    def update(self, key: str, change: Change, ttl_seconds: float) -> None:
+        """Optimistic compare-and-set on ``key``; ``change`` reruns when another worker won."""
+        rkey = self.key(key)
+        ttl_ms = str(max(1, int(ttl_seconds * 1000)))
+
+        def attempt() -> None:
+            for _ in range(self.max_attempts):
+                raw: Any = self.client.get(rkey)
+                current = raw if raw is None or isinstance(raw, str) else str(raw)
+                new = change(current)
+                written = self._compare_and_set(
+                    keys=[rkey],
+                    args=["0" if current is None else "1", current or "", "1" if new is None else "0",
+                          new or "", ttl_ms],
+                )
+                if written == 1:
+                    return
+            raise StateStoreError(f"redis store: gave up after {self.max_attempts} conflicting writes")
+
+        self._call(attempt)
+
+    def delete(self, key: str) -> None:
+        """Remove ``key``."""
+        self._call(lambda: self.client.delete(self.key(key)))
+
+    def ping(self) -> bool:
+        """True when the server answers."""
+        try:
+            return bool(self._call(self.client.ping))
+        except StateStoreError:
+            return False
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        try:
+            self.client.close()
+        except RedisError:
+            pass
+
+    def _call(self, func: Callable[[], Any]) -> Any:
+        with self._lock:
+            if self._clock() < self._down_until:
+                raise StateStoreError("redis store: unavailable (waiting before the next try)")
+        try:
+            result = func()
+        except RedisError as exc:
+            with self._lock:
+                self._down_until = self._clock() + self.retry_after
+            raise StateStoreError(f"redis store: {type(exc).__name__}: {exc}") from None
+        except OSError as exc:
+            with self._lock:
+                self._down_until = self._clock() + self.retry_after
+            raise StateStoreError(f"redis store: {type(exc).__name__}: {exc}") from None
+        with self._lock:
+            self._down_until = 0.0
+        return result

@@ -1,0 +1,1 @@
+"""Alembic migrations of the moderation store (run programmatically by ``Store.migrate``)."""

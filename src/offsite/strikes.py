@@ -1,0 +1,183 @@
+"""Strikes: a per-user ledger of recent slips that decays over time and drives the escalation
+ladder of the policy (reminder -> message blocked -> temporary mute -> moderator review).
+
+Every strike is recorded with the ladder step it reached. With a :class:`~offsite.store.Store`
+the records live in the database (written together with the decision event, see
+:meth:`offsite.store.Store.record_decision`) and the ledger keeps a short-lived cache; without
+one, the ledger itself holds them, in memory, for as long as they count.
+
+    >>> from offsite.strikes import StrikeLedger
+    >>> ledger = StrikeLedger()
+    >>> ledger.count("user-1")
+    0
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from offsite.models import Context
+from offsite.policy import Policy, Verdict
+from offsite.store.records import StrikeRecord
+
+if TYPE_CHECKING:
+    from offsite.store import Store
+
+log = logging.getLogger("offsite.strikes")
+
+DEFAULT_DECAY = timedelta(days=30)
+
+
+@dataclass
+class _Entry:
+    records: list[StrikeRecord] = field(default_factory=list)
+    fetched: float = 0.0  # monotonic time of the last read from the store (0: never)
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """A user's strikes right now. ``fresh`` is false when the store could not be asked and
+    the answer comes from what this process last knew."""
+
+    active: tuple[StrikeRecord, ...]
+    muted_until: datetime | None
+    fresh: bool = True
+
+    @property
+    def count(self) -> int:
+        """Active strikes."""
+        return len(self.active)
+
+
+class StrikeLedger:
+    """Who slipped recently. Strikes stop counting ``decay`` after they were given."""
+
+    def __init__(
+        self,
+        decay: timedelta = DEFAULT_DECAY,
+        *,
+        store: Store | None = None,
+        cache_seconds: float = 5.0,
+        max_users: int = 100_000,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        if decay <= timedelta(0):
+            raise ValueError("decay: must be longer than zero")
+        if max_users < 1:
+            raise ValueError("max_users: must be at least 1")
+        self.decay = decay
+        self.store = store
+        self.cache_seconds = cache_seconds
+        self.max_users = max_users
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._users: OrderedDict[str, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def for_policy(cls, policy: Policy, *, store: Store | None = None,
+                   decay: timedelta | None = None) -> StrikeLedger:
+        """A ledger with the policy's decay (or ``decay`` when given)."""
+        return cls(decay or policy.strike_settings.decay_delta, store=store)
+
+    def now(self) -> datetime:
+        """The ledger's clock (UTC)."""
+        return self._clock()
+
+    # ---------------------------------------------------------------- reading
+
+    def standing(self, user_id: str | None, now: datetime | None = None) -> Standing:
+        """Active strikes and mute of ``user_id`` at ``now``. Never raises for an unreachable
+        store: it answers from the cache and says so (``fresh=False``)."""
+        if not user_id:
+            return Standing((), None)
+        now = now or self._clock()
+        records, fresh = self._records(user_id)
+        active = tuple(r for r in records if r.created_at <= now < r.expires_at)
+        mutes = [r.muted_until for r in records if r.muted_until is not None and r.muted_until > now]
+        return Standing(active, max(mutes) if mutes else None, fresh)
+
+    def count(self, user_id: str | None, now: datetime | None = None) -> int:
+        """How many strikes of ``user_id`` count at ``now``."""
+        return self.standing(user_id, now).count
+
+    def muted_until(self, user_id: str | None, now: datetime | None = None) -> datetime | None:
+        """When the current mute of ``user_id`` ends, or ``None`` when not muted."""
+        return self.standing(user_id, now).muted_until
+
+    def history(self, user_id: str) -> list[StrikeRecord]:
+        """Every known strike of ``user_id`` (expired ones too, while kept), oldest first."""
+        return list(self._records(user_id)[0])
+
+    def _records(self, user_id: str) -> tuple[list[StrikeRecord], bool]:
+        with self._lock:
+            entry = self._users.get(user_id)
+            if entry is not None:
+                self._users.move_to_end(user_id)
+        store = self.store
+        if store is None:
+            return (list(entry.records) if entry else []), True
+        if entry is not None and time.monotonic() - entry.fetched < self.cache_seconds:
+            return list(entry.records), True
+        from offsite.store import StoreError
+
+        try:
+            stored = store.strikes(user_id)
+        except StoreError as exc:
+            log.warning("strike lookup failed (%s); using cached strikes", type(exc).__name__)
+            known = list(entry.records) if entry else []
+            pending = [p for p in store.pending_strikes(user_id) if p not in known]
+            return known + pending, False
+        merged = stored + store.pending_strikes(user_id)
+        with self._lock:
+            self._users[user_id] = _Entry(merged, time.monotonic())
+            self._users.move_to_end(user_id)
+            self._evict()
+        return merged, True
+
+    # ---------------------------------------------------------------- writing
+
+    def strike_for(self, verdict: Verdict, context: Context, now: datetime | None = None) -> StrikeRecord | None:
+        """The strike ``verdict`` gives the sender, or ``None`` (no slip, or no sender id)."""
+        user_id = context.sender.id
+        if not verdict.strike or not user_id:
+            return None
+        now = now or self._clock()
+        return StrikeRecord(
+            user_id=user_id,
+            created_at=now,
+            expires_at=now + self.decay,
+            step=verdict.step or "strike",
+            action=verdict.action.value,
+            rule=verdict.rule,
+            surface=context.surface.value,
+            muted_until=now + verdict.mute if verdict.mute else None,
+        )
+
+    def note(self, record: StrikeRecord) -> None:
+        """Remember ``record`` (the only copy without a store; a cache entry with one)."""
+        now = record.created_at  # the ledger's time is the time of what it is told
+        with self._lock:
+            entry = self._users.get(record.user_id)
+            if entry is None:
+                entry = _Entry()
+                self._users[record.user_id] = entry
+            entry.records = [r for r in entry.records if r.expires_at > now or self.store is not None]
+            entry.records.append(record)
+            self._users.move_to_end(record.user_id)
+            self._evict()
+
+    def forget(self, user_id: str) -> None:
+        """Drop what this ledger holds for ``user_id`` (the store keeps its records)."""
+        with self._lock:
+            self._users.pop(user_id, None)
+
+    def _evict(self) -> None:
+        while len(self._users) > self.max_users:
+            self._users.popitem(last=False)

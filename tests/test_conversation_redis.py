@@ -1,0 +1,288 @@
+"""Conversation state in a real Redis server (Debian's redis-server).
+
+``OFFSITE_TEST_REDIS_URL`` points at a running server (CI: ``eval "$(bash
+scripts/ci/start_redis.sh)"``); the tests that stop a server start their own private
+``redis-server`` process. With ``CI=true`` a missing server or binary fails the run; elsewhere
+those tests are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from offsite import Context, Guard, Kind, Sender, Surface
+from offsite.conversation import MemoryStateStore, RedisStateStore, StateStoreError, WindowSettings
+from offsite.strikes import StrikeLedger
+
+DATA = Path(__file__).parent / "data" / "dev"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _need(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: run `eval \"$(bash scripts/ci/start_redis.sh)\"` first)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> str:
+    url = os.environ.get("OFFSITE_TEST_REDIS_URL")
+    if not url:
+        _need("OFFSITE_TEST_REDIS_URL is not set")
+    assert url is not None
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"OFFSITE_TEST_REDIS_URL={url} does not answer: {exc}")
+    return url
+
+
+@pytest.fixture
+def prefix() -> str:
+    return f"offsite-test:{uuid.uuid4().hex[:12]}:"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class PrivateRedis:
+    """A redis-server process of this test alone, so it can be stopped and started again."""
+
+    def __init__(self, binary: str, directory: Path) -> None:
+        self.binary = binary
+        self.directory = directory
+        self.port = _free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+             "--appendonly", "no", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_timeout=0.5, socket_connect_timeout=0.5)
+        for _ in range(100):
+            try:
+                if client.ping():
+                    return
+            except redis.RedisError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    binary = shutil.which("redis-server")
+    if binary is None and Path("/usr/bin/redis-server").exists():
+        binary = "/usr/bin/redis-server"
+    if binary is None:
+        _need("redis-server is not installed (scripts/ci/start_redis.sh installs it)")
+    assert binary is not None
+    server = PrivateRedis(binary, tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _cases() -> list[dict[str, object]]:
+    cases = []
+    for name in ("conversations.jsonl", "conversations_extra.jsonl"):
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+            cases.append(json.loads(line))
+    return cases
+
+
+def _ctx(conv: str, sender: str, index: int, surface: str = "chat") -> Context:
+    return Context(surface=Surface(surface), sender=Sender(id=sender), conversation_id=conv,
+                   message_id=f"{conv}:{index}")
+
+
+# -- sharing --------------------------------------------------------------------------------
+
+
+def test_two_guards_sharing_redis_decide_like_one_guard(redis_url: str, prefix: str) -> None:
+    """Every message of both conversation sets goes to a randomly chosen worker; the decisions are
+    exactly those of one guard that saw every message. (The workers also share one strike ledger,
+    the policy's own state, so that whole decisions compare.)"""
+    strikes = StrikeLedger()
+    workers = [Guard(state=RedisStateStore(redis_url, prefix=prefix), strikes=strikes) for _ in range(2)]
+    reference = Guard(state=MemoryStateStore())
+    pick = random.Random(4)
+    flagged = 0
+    for case in _cases():
+        conv = str(case["id"])
+        messages = case["messages"]
+        assert isinstance(messages, list)
+        for index, message in enumerate(messages):
+            ctx = _ctx(conv, message["from"], index, str(case["surface"]))
+            shared = workers[pick.randrange(2)].check(message["text"], ctx)
+            alone = reference.check(message["text"], ctx)
+            assert shared.to_dict() == alone.to_dict(), (conv, index)
+            assert not shared.degraded
+            flagged += any(f.source_message_ids for f in shared.findings)
+    assert flagged >= 30  # the comparison covered many cross-message findings
+
+
+def test_the_completing_message_can_reach_either_worker(redis_url: str, prefix: str) -> None:
+    one = Guard(state=RedisStateStore(redis_url, prefix=prefix))
+    two = Guard(state=RedisStateStore(redis_url, prefix=prefix))
+    one.check("ok my number is 555 01", _ctx("split", "a", 0))
+    d = two.check("92 334", _ctx("split", "a", 1))
+    phone = next(f for f in d.findings if f.kind == Kind.PHONE)
+    assert phone.source_message_ids == ("split:0",) and phone.text == "92 334"
+    q = two.check("do u have insta?", _ctx("qa", "a", 0))
+    a = one.check("yeah its moon.child", _ctx("qa", "b", 1))
+    assert q.flagged and a.findings[0].platform == "instagram"
+    assert a.findings[0].source_message_ids == ("qa:0",)
+
+
+def test_state_in_redis_is_small_json_with_a_ttl(redis_url: str, prefix: str) -> None:
+    store = RedisStateStore(redis_url, prefix=prefix)
+    guard = Guard(state=store, window=WindowSettings(max_seconds=120))
+    guard.check("my parents were shouting again last night and i could not sleep at all",
+                _ctx("ttl", "a", 0))
+    guard.check("my cell is 555", _ctx("ttl", "a", 1))
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    raw = client.get(prefix + "ttl")
+    assert isinstance(raw, str)
+    state = json.loads(raw)
+    assert state["seq"] == 2 and "parents" not in raw and "my cell is 555" in raw
+    ttl = client.pttl(prefix + "ttl")
+    assert isinstance(ttl, int) and 0 < ttl <= 120_000
+
+
+def test_close_conversation_deletes_the_redis_key(redis_url: str, prefix: str) -> None:
+    guard = Guard(state=RedisStateStore(redis_url, prefix=prefix))
+    guard.check("555 01", _ctx("closing", "a", 0))
+    client = redis.Redis.from_url(redis_url)
+    assert client.exists(prefix + "closing") == 1
+    assert guard.close_conversation("closing") is True
+    assert client.exists(prefix + "closing") == 0
+    assert not guard.check("92 334", _ctx("closing", "a", 1)).flagged
+
+
+def test_concurrent_workers_lose_no_update(redis_url: str, prefix: str) -> None:
+    stores = [RedisStateStore(redis_url, prefix=prefix, max_attempts=1000) for _ in range(4)]
+
+    def work(store: RedisStateStore) -> None:
+        for _ in range(100):
+            store.update("counter", lambda cur: str(int(cur or "0") + 1), 60)
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert stores[0].get("counter") == "400"
+
+
+def test_long_conversation_ids_are_hashed(redis_url: str, prefix: str) -> None:
+    store = RedisStateStore(redis_url, prefix=prefix)
+    long_id = "c" * 1000
+    store.update(long_id, lambda _: "v", 60)
+    assert store.get(long_id) == "v"
+    assert len(store.key(long_id)) < 100
+
+
+def test_bad_redis_url_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match=r"RedisStateStore\.url"):
+        RedisStateStore("localhost:6379")
+    with pytest.raises(ValueError, match="exactly one"):
+        RedisStateStore()
+
+
+# -- failures -------------------------------------------------------------------------------
+
+
+def test_unreachable_redis_degrades_and_logs_once(caplog: pytest.LogCaptureFixture) -> None:
+    port = _free_port()  # nothing listens there
+    guard = Guard(state=RedisStateStore(f"redis://127.0.0.1:{port}/0", socket_timeout=0.2, retry_after=0))
+    with caplog.at_level(logging.WARNING, logger="offsite"):
+        first = guard.check("ok my number is 555 01", _ctx("down", "a", 0))
+        second = guard.check("92 334", _ctx("down", "a", 1))
+        email = guard.check("mail me: jo@example.com", _ctx("down", "a", 2))
+    assert first.degraded and second.degraded and email.degraded
+    assert Kind.EMAIL in email.kinds  # single-message detection still runs
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "555" not in warnings[0].getMessage() and "jo@" not in warnings[0].getMessage()
+    assert guard.close_conversation("down") is False
+
+
+def test_redis_killed_mid_run(private_redis: PrivateRedis, caplog: pytest.LogCaptureFixture) -> None:
+    store = RedisStateStore(private_redis.url, socket_timeout=0.3, retry_after=0.0)
+    guard = Guard(state=store)
+    assert not guard.check("ok my number is 555 01", _ctx("kill", "a", 0)).degraded
+    private_redis.stop()
+    with caplog.at_level(logging.WARNING, logger="offsite"):
+        decisions = [guard.check(text, _ctx("kill", "a", i)) for i, text in
+                     enumerate(["92 334", "whats ur snap", "hello", "jo@example.com"], start=1)]
+    assert all(d.degraded for d in decisions)
+    assert Kind.SOLICITATION in decisions[1].kinds and Kind.EMAIL in decisions[3].kinds
+    assert not any(f.source_message_ids for d in decisions for f in d.findings)
+    outage = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(outage) == 1, [r.getMessage() for r in outage]
+    # the server comes back (empty): checks are whole again and say so once
+    private_redis.start()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="offsite"):
+        back = guard.check("555 01", _ctx("kill-2", "a", 0))
+        done = guard.check("92 334", _ctx("kill-2", "a", 1))
+    assert not back.degraded and not done.degraded and Kind.PHONE in done.kinds
+    assert len([r for r in caplog.records if "available again" in r.getMessage()]) == 1
+
+
+def test_store_errors_are_state_store_errors(private_redis: PrivateRedis) -> None:
+    store = RedisStateStore(private_redis.url, socket_timeout=0.3, retry_after=60)
+    store.update("k", lambda _: "v", 60)
+    private_redis.stop()
+    with pytest.raises(StateStoreError):
+        store.get("k")
+    started = time.monotonic()
+    with pytest.raises(StateStoreError, match="waiting"):
+        store.update("k", lambda _: "w", 60)  # refused at once while the store waits
+    assert time.monotonic() - started < 0.1
+    assert store.ping() is False
+
+
+def test_conversation_benchmark_runs_on_redis(redis_url: str, tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import conversation_bench
+
+    out = tmp_path / "conversation.md"
+    assert conversation_bench.main(["--modes", "redis", "--replays", "1", "--redis-url", redis_url,
+                                    "--output", str(out)]) == 0
+    row = next(line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("| 1 | redis |"))
+    assert row.endswith("| 0 |")  # nothing degraded
+    assert not list(redis.Redis.from_url(redis_url).scan_iter(match="offsite-bench:*"))  # cleaned up

@@ -1,0 +1,142 @@
+"""Strikes (issue 5): per user, decaying, escalating reminder -> blocked -> muted -> review,
+every step recorded; in memory by default, in the store when there is one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from offsite import Action, AgeGroup, Context, Guard, Sender, Surface
+from offsite.policy import Policy
+from offsite.store import Store
+from offsite.strikes import StrikeLedger
+
+T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC).timestamp()
+SLIP = "add me on snap: jane.d"
+MINUTE = 60.0
+DAY = 86400.0
+
+
+def _ctx(user: str | None = "sam", at: float = T0, **kw: object) -> Context:
+    return Context(sender=Sender(id=user), timestamp=at, **kw)  # type: ignore[arg-type]
+
+
+def test_the_ladder_escalates_and_every_step_is_recorded() -> None:
+    guard = Guard()
+    decisions = [guard.check(SLIP, _ctx(at=T0 + i * MINUTE)) for i in range(5)]
+    assert [d.action for d in decisions] == [Action.BOUNCE, Action.BLOCK, Action.BLOCK, Action.REVIEW, Action.REVIEW]
+    steps = [next(r for r in d.reasons if r.startswith("escalation.")) for d in decisions]
+    assert steps == ["escalation.reminder", "escalation.blocked", "escalation.muted", "escalation.review",
+                     "escalation.review"]
+    assert [r.step for r in guard.strikes.history("sam")] == ["reminder", "blocked", "muted", "review", "review"]
+    assert decisions[0].notice is not None and decisions[0].notice.startswith("Your message wasn't sent")
+    assert decisions[1].notice is not None and decisions[1].notice.startswith("This message was blocked")
+    assert decisions[2].notice is not None and "paused for 30 minutes" in decisions[2].notice
+    assert decisions[3].notice is not None and "held for a moderator" in decisions[3].notice
+    assert decisions[3].review_priority == "normal"
+
+
+def test_strikes_decay() -> None:
+    guard = Guard()
+    assert guard.check(SLIP, _ctx(at=T0)).action == Action.BOUNCE
+    assert guard.check(SLIP, _ctx(at=T0 + 29 * DAY)).action == Action.BLOCK  # still counts
+    assert guard.strikes.count("sam", datetime.fromtimestamp(T0 + 29.5 * DAY, UTC)) == 2
+    # 31 days after the first: one strike left; 60 days later: none
+    assert guard.strikes.count("sam", datetime.fromtimestamp(T0 + 31 * DAY, UTC)) == 1
+    again = guard.check(SLIP, _ctx(at=T0 + 90 * DAY))
+    assert again.action == Action.BOUNCE and "slip.first" in again.reasons
+
+
+def test_decay_is_configurable() -> None:
+    guard = Guard(strike_decay=timedelta(hours=1))
+    assert guard.check(SLIP, _ctx(at=T0)).action == Action.BOUNCE
+    assert guard.check(SLIP, _ctx(at=T0 + 2 * 3600)).action == Action.BOUNCE
+    from_policy = Policy.from_toml(Policy.default().to_toml().replace('decay = "30d"', 'decay = "2h"'))
+    assert Guard(policy=from_policy).strikes.decay == timedelta(hours=2)
+
+
+def test_a_muted_sender_is_blocked_until_the_mute_ends() -> None:
+    guard = Guard()
+    for _ in range(3):
+        guard.check(SLIP, _ctx(at=T0))
+    during = guard.check("ok sorry, I understand", _ctx(at=T0 + 10 * MINUTE))
+    assert during.action == Action.BLOCK and not during.flagged
+    assert during.policy_rule == "muted" and "strike.muted" in during.reasons
+    assert during.notice is not None and "paused for another 20 minutes" in during.notice
+    after = guard.check("ok sorry, I understand", _ctx(at=T0 + 31 * MINUTE))
+    assert after.action == Action.ALLOW and after.notice is None
+    others = guard.check("hello", _ctx("someone-else", at=T0 + 10 * MINUTE))
+    assert others.action == Action.ALLOW
+    lenient = Guard(enforce_mutes=False)
+    for i in range(3):
+        lenient.check(SLIP, _ctx(at=T0 + i))
+    assert lenient.check("ok sorry", _ctx(at=T0 + 10 * MINUTE)).action == Action.ALLOW
+
+
+def test_what_does_not_count_as_a_slip() -> None:
+    guard = Guard()
+    # profile rejections, and messages with no sender id, give no strike
+    for _ in range(3):
+        assert guard.check("ig: jane_d99", _ctx(surface=Surface.PROFILE, field_name="bio")).action == Action.BLOCK
+        assert guard.check(SLIP, _ctx(None)).action == Action.BOUNCE
+    assert guard.strikes.count("sam", datetime.fromtimestamp(T0, UTC)) == 0
+    assert guard.check(SLIP, _ctx()).action == Action.BOUNCE
+
+
+def test_adult_teen_blocks_count_and_escalate() -> None:
+    guard = Guard()
+    ctx = {"sender": Sender(id="adult-1", age_group=AgeGroup.ADULT), "recipient_age_groups": (AgeGroup.TEEN,)}
+    actions = [guard.check(SLIP, Context(timestamp=T0 + i, **ctx)).action for i in range(4)]  # type: ignore[arg-type]
+    assert actions == [Action.BLOCK, Action.BLOCK, Action.BLOCK, Action.REVIEW]
+    assert [r.step for r in guard.strikes.history("adult-1")] == ["reminder", "blocked", "muted", "review"]
+
+
+def test_strikes_live_in_the_store_and_survive_a_restart(tmp_path: Path) -> None:
+    store = Store.from_url(None, tmp_path, hash_key=b"k" * 32)
+    store.migrate()
+    first_process = Guard(store=store)
+    assert first_process.check(SLIP, _ctx(at=T0)).action == Action.BOUNCE
+    assert first_process.check(SLIP, _ctx(at=T0 + 1)).action == Action.BLOCK
+    # a new guard (a restarted service, another worker) reads them back from the store
+    second_process = Guard(store=Store.from_url(None, tmp_path, hash_key=b"k" * 32))
+    assert second_process.check(SLIP, _ctx(at=T0 + 2)).action == Action.BLOCK  # the mute step
+    assert second_process.check("hi again", _ctx(at=T0 + 3)).action == Action.BLOCK  # muted
+    records = store.strikes("sam")
+    assert [r.step for r in records] == ["reminder", "blocked", "muted"]
+    assert all(r.id is not None and r.event_id is not None for r in records)
+    store.close()
+
+
+def test_the_cache_sees_strikes_written_elsewhere(tmp_path: Path) -> None:
+    store = Store.from_url(None, tmp_path, hash_key=b"k" * 32)
+    store.migrate()
+    ledger = StrikeLedger(store=store, cache_seconds=0.0)
+    reader = Guard(store=store, strikes=ledger)
+    writer = Guard(store=store)
+    now = datetime.fromtimestamp(T0, UTC)
+    assert ledger.count("sam", now) == 0
+    writer.check(SLIP, _ctx(at=T0))
+    assert ledger.count("sam", now) == 1
+    assert reader.check(SLIP, _ctx(at=T0 + 1)).action == Action.BLOCK
+    store.close()
+
+
+def test_the_in_memory_ledger_is_bounded() -> None:
+    ledger = StrikeLedger(max_users=10)
+    guard = Guard(strikes=ledger)
+    for n in range(25):
+        guard.check(SLIP, _ctx(f"user-{n}"))
+    assert len(ledger._users) == 10
+    assert ledger.count("user-24", datetime.fromtimestamp(T0, UTC)) == 1
+    assert ledger.count("user-0", datetime.fromtimestamp(T0, UTC)) == 0  # evicted, oldest first
+
+
+def test_ledger_settings_are_checked() -> None:
+    with pytest.raises(ValueError, match="decay"):
+        StrikeLedger(timedelta(0))
+    with pytest.raises(ValueError, match="max_users"):
+        StrikeLedger(max_users=0)
+    ledger = StrikeLedger()
+    assert ledger.count(None) == 0 and ledger.muted_until("nobody") is None
