@@ -210,7 +210,9 @@ def _check_solicitation_patterns(solicit: _SolicitationFile) -> None:
             pattern = re.sub(r"\{(\w+)\}", lambda m: subs.get(m.group(1), m.group(0)), pattern)
         unknown = re.findall(r"\{([a-z_]+)\}", pattern)
         if unknown:
-            raise LexiconError(f"solicitation.toml: rule.{index}.pattern ({rule.id}): unknown placeholder {{{unknown[0]}}}")
+            raise LexiconError(
+                f"solicitation.toml: rule.{index}.pattern ({rule.id}): unknown placeholder {{{unknown[0]}}}"
+            )
         try:
             re.compile(pattern)
         except re.error as exc:
