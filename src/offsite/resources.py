@@ -57,6 +57,8 @@ class PlatformIndex:
                 self.by_alias.setdefault(words, (platform, alias in platform.ambiguous))
                 self.max_words = max(self.max_words, len(words))
         self.first_words = frozenset(words[0] for words in self.by_alias)
+        # one word of each alias that must appear for the alias to: a cheap first check
+        self.key_words = frozenset(max(words, key=len) for words in self.by_alias)
         self.domains: dict[str, Platform] = {}
         for platform in platforms:
             for domain in platform.domains:
@@ -75,7 +77,7 @@ class PlatformIndex:
 
     def mentions(self, view: View) -> list[Mention]:
         """Every platform alias in ``view`` as whole words (longest match first)."""
-        if self.first_words.isdisjoint(_TOKEN.findall(view.text)):
+        if self.key_words.isdisjoint(_TOKEN.findall(view.text)):
             return []
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(view.text)]
         found: list[Mention] = []

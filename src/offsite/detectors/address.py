@@ -21,6 +21,7 @@ _ADDRESS = re.compile(
     rf"(?P<type>(?i:{_STREET_TYPES}))\b\.?"
     r"(?P<tail>(?:,?[ \t\n]+[A-Z][A-Za-z]+){0,3}(?:,?[ \t]+[A-Z]{2}[ \t]+\d{5}(?:-\d{4})?)?)"
 )
+_STREET_WORD = re.compile(rf"(?i)\b(?:{_STREET_TYPES}|\w+(?:stra[sß]s?e|str\.|weg|platz|gasse|allee|ring|damm))\b")
 _TYPE_FIRST = re.compile(
     r"\b(?:calle|avenida|rua|rue|via|viale|corso|travessa|plaza|pra[cç]a|alameda|carrera)[ \t]+"
     r"(?:(?:de|del|la|las|los|da|das|do|dos|des|du|di|della|degli)[ \t]+)?[A-Z][\w'\-]+"
@@ -52,7 +53,7 @@ class AddressDetector(Detector):
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Address-shaped spans on the original text (case matters for names)."""
         original = views.original
-        if _DIGIT.search(original) is None:
+        if _DIGIT.search(original) is None or _STREET_WORD.search(original) is None:
             return
         view = views.norm
         for match in _ADDRESS.finditer(original):

@@ -27,6 +27,11 @@ _RUN = re.compile(r"\+*\(?\d(?:[ \t.\-/,()\[\]*_~|\\x#+\u2010-\u2015\u2212]{0,12
 _GROUP = re.compile(r"\d+")
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[a-z]+")
+_PHONE_AFTER = re.compile(
+    r"[\s,.)(-]*(?:is my|to|and|or|pls|please|for)?\s*(?:call|text|txt|whatsapp|wa|cell|phone|mobile|ring|sms|zap|"
+    r"llama|ligue|appelle|ruf|chiama)\b"
+)
+_MIXED = re.compile(r"\d[a-z]|[a-z]\d")
 
 # Number-like things that are not phone numbers, masked before runs are found.
 _MASKS = re.compile(
@@ -114,7 +119,8 @@ class PhoneDetector(Detector):
         digit_count = len(_DIGIT.findall(views.norm.text))
         if digit_count < 7 and digit_count + self._number_word_count(views.joined.text) < 7:
             return  # not enough digits or number words for any phone number
-        view = views.digits
+        # Without number words the digits view is the joined view: skip building it.
+        view = views.digits if self._needs_number_words(views.joined.text) else views.joined
         text = view.text
         original = views.original
 
@@ -128,6 +134,11 @@ class PhoneDetector(Detector):
         masked = _MASKS.sub(mask, text)
         for run in _RUN.finditer(masked):
             yield from self._split_run(view, masked, run.start(), run.end(), views)
+
+    def _needs_number_words(self, text: str) -> bool:
+        """True when the text may hold number words to read (a word, or letters glued to digits
+        like "o1o2" or "0l92")."""
+        return self._number_words.search(text) is not None or _MIXED.search(text) is not None
 
     def _number_word_count(self, text: str) -> int:
         """How many number words (glued or not) the text holds: a cheap upper bound check."""
@@ -263,7 +274,8 @@ class PhoneDetector(Detector):
             return Candidate(Kind.PHONE, view, start, end, "phone.crisis_line", 0.0, digits)
         if raw.count("(") > 2 and not spelled:
             return None
-        if digits in _COUNTING or (len(set(digits)) == 1 and not spelled and len(groups) > 3):
+        counting = digits in _COUNTING and (spelled or all(len(g.digits) <= 2 for g in groups))
+        if counting or (len(set(digits)) == 1 and not spelled and len(groups) > 3):
             return None
         plus = raw.lstrip("(").startswith("+")
         sizes = [len(g.digits) for g in groups]
@@ -276,6 +288,9 @@ class PhoneDetector(Detector):
         before = views.norm.text[max(0, orig_start - 45) : orig_start] if views.norm.starts is None \
             else views.original[max(0, orig_start - 45) : orig_start].lower()
         phone_context = self._context(before)
+        orig_end = view.to_original(end, end)[0] if end < len(text) else len(views.original)
+        if phone_context is False and _PHONE_AFTER.match(views.original[orig_end : orig_end + 30].lower()):
+            phone_context = True  # "0123/456789 to call me", "555 0192 text me"
         if phone_context is None and not plus and not spelled:
             confidence -= 0.6
         elif phone_context:

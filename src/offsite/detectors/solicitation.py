@@ -67,14 +67,21 @@ class SolicitationDetector(Detector):
         )
         # Every rule needs one of these words (a platform, a word for contact, a verb aimed at
         # the reader, a word for "elsewhere"): a set lookup spares clean messages the regexes.
-        contact_words = set(re.findall(r"[a-z#@]+", lexicon.solicitation_placeholders.get("contact", "")))
-        self.gate = frozenset(
-            {w for a in aliases for w in _GATE_TOKEN.findall(a)} | contact_words | set(lexicon.solicitation_gate)
-        )
+        # the distinctive word of each alias ("gram" of "the gram"); ordinary words ("meeting" of
+        # "zoom meeting") would open the gate for every message and are left to the explicit lists
+        alias_words = {self._key_word(a, lexicon.common_words) for a in aliases}
+        self.gate = frozenset(alias_words | set(lexicon.solicitation_gate))
         negations = sorted(lexicon.negations, key=len, reverse=True)
         self.negation = re.compile(
             r"\b(?:" + "|".join(re.escape(n) for n in negations) + r")\b[\w' ]{0,12}\Z"
         )
+
+    @staticmethod
+    def _key_word(alias: str, common: frozenset[str]) -> str:
+        """The word of an alias that must appear: its rarest-looking one ("zoom" of "zoom meeting")."""
+        words = _GATE_TOKEN.findall(alias) or [alias]
+        rare = [w for w in words if w not in common]
+        return max(rare or words, key=len)
 
     @staticmethod
     def _expand(pattern: str, subs: dict[str, str]) -> str:

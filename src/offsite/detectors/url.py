@@ -25,7 +25,8 @@ _SPELLED = re.compile(
 # Signs of a spelled or spaced link; without one the ``link`` view equals ``norm``.
 _LINK_DISGUISE = re.compile(
     r"\b(?:dot|slash|barra|punto|ponto|point|punkt)\b|[\[(<{]\s*\.|[a-z0-9]\s+[./]\s*[a-z0-9]|"
-    r"[a-z0-9]\s*[./]\s+[a-z0-9]|:\s*/\s*/|\b(?:discord|wa|t|telegram)\s+(?:gg|me)\b"
+    r"[a-z0-9]\s*[./]\s+(?:com|net|org|gg|me|io|co|ly|ee|app)\b|[a-z0-9]/\s+[a-z0-9]|:\s*/\s*/|"
+    r"\b(?:discord|wa|t|telegram)\s+(?:gg|me)\b"
 )
 _HOST = re.compile(r"[a-z0-9\-.\u00c0-\uffff]+")
 _TRAIL = ".,;:!?)]}'\"*"
