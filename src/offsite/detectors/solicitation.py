@@ -79,7 +79,7 @@ class SolicitationDetector(Detector):
     @staticmethod
     def _key_word(alias: str, common: frozenset[str]) -> str:
         """The word of an alias that must appear: its rarest-looking one ("zoom" of "zoom meeting")."""
-        words = _GATE_TOKEN.findall(alias) or [alias]
+        words: list[str] = _GATE_TOKEN.findall(alias) or [alias]
         rare = [w for w in words if w not in common]
         return max(rare or words, key=len)
 
