@@ -21,7 +21,11 @@ _ADDRESS = re.compile(
     rf"(?P<type>(?i:{_STREET_TYPES}))\b\.?"
     r"(?P<tail>(?:,?[ \t\n]+[A-Z][A-Za-z]+){0,3}(?:,?[ \t]+[A-Z]{2}[ \t]+\d{5}(?:-\d{4})?)?)"
 )
-_STREET_WORD = re.compile(rf"(?i)\b(?:{_STREET_TYPES}|\w+(?:stra[sß]s?e|str\.|weg|platz|gasse|allee|ring|damm))\b")
+_STREET_WORDS = frozenset(_STREET_TYPES.split("|")) | frozenset(
+    "travessa plaza praca praça alameda carrera bd allee allée chemin impasse".split()
+)
+_STREET_SUFFIXES = ("strasse", "straße", "str", "weg", "platz", "gasse", "allee", "damm")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _TYPE_FIRST = re.compile(
     r"\b(?:calle|avenida|rua|rue|via|viale|corso|travessa|plaza|pra[cç]a|alameda|carrera)[ \t]+"
     r"(?:(?:de|del|la|las|los|da|das|do|dos|des|du|di|della|degli)[ \t]+)?[A-Z][\w'\-]+"
@@ -53,8 +57,11 @@ class AddressDetector(Detector):
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Address-shaped spans on the original text (case matters for names)."""
         original = views.original
-        if _DIGIT.search(original) is None or _STREET_WORD.search(original) is None:
+        if _DIGIT.search(original) is None:
             return
+        words = set(_LETTERS.findall(original.lower()))
+        if words.isdisjoint(_STREET_WORDS) and not any(w.endswith(_STREET_SUFFIXES) for w in words):
+            return  # no street word: no address
         view = views.norm
         for match in _ADDRESS.finditer(original):
             # a Title Case Line around the match ("Top 10 Songs Way Too Sad") is not an address

@@ -25,7 +25,8 @@ _ON_SITE_AFTER = re.compile(
 )
 
 
-_WINDOW = 120  # characters around a gate word that a rule match can reach
+# Sentences: rule matches never run across a sentence stop followed by a space or a new line.
+_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s.!?]))+[.!?]*")
 _GATE_TOKEN = re.compile(r"[a-z0-9']+|[#@]")
 
 
@@ -60,17 +61,24 @@ class SolicitationDetector(Detector):
             _Rule(rule.id, rule.confidence, re.compile(self._expand(rule.pattern, subs)))
             for rule in lexicon.solicitation_rules
         )
-        # One pass over the text with every rule as a named alternative: far cheaper than one
-        # scan per rule on the clean messages that make up most traffic.
-        self.combined = re.compile(
-            "|".join(f"(?P<r{i}>{rule.pattern.pattern})" for i, rule in enumerate(self.rules))
-        )
+        self._combined_cache: dict[tuple[int, ...], re.Pattern[str]] = {}
         # Every rule needs one of these words (a platform, a word for contact, a verb aimed at
         # the reader, a word for "elsewhere"): a set lookup spares clean messages the regexes.
         # the distinctive word of each alias ("gram" of "the gram"); ordinary words ("meeting" of
         # "zoom meeting") would open the gate for every message and are left to the explicit lists
         alias_words = {self._key_word(a, lexicon.common_words) for a in aliases}
         self.gate = frozenset(alias_words | set(lexicon.solicitation_gate))
+        # Which gate words each rule mentions: a rule can only match where one of them stands.
+        by_word: dict[str, list[int]] = {}
+        for index, rule in enumerate(self.rules):
+            source = rule.pattern.pattern
+            for word in self.gate:
+                stem = word[:-1] if len(word) > 3 and word[-1] in "sz" else word  # "snaps" -> "snap"
+                if re.search(r"(?<![a-z])(?:" + re.escape(word) + "|" + re.escape(stem) + r")(?![a-z])", source):
+                    by_word.setdefault(word, []).append(index)
+        every_rule = tuple(range(len(self.rules)))
+        # a gate word no rule spells out literally (spelled through regex syntax) keeps every rule
+        self.rules_by_word = {w: tuple(by_word[w]) if w in by_word else every_rule for w in self.gate}
         negations = sorted(lexicon.negations, key=len, reverse=True)
         self.negation = re.compile(
             r"\b(?:" + "|".join(re.escape(n) for n in negations) + r")\b[\w' ]{0,12}\Z"
@@ -97,44 +105,45 @@ class SolicitationDetector(Detector):
         if self.gate.isdisjoint(_GATE_TOKEN.findall(text)):
             return  # no word any rule needs: most clean messages stop here
         taken: list[tuple[int, int]] = []
-        for first in self._matches(text):
-            rule = self.rules[int((first.lastgroup or "r0")[1:])]
-            for match in (first,):
-                start, end = match.start(), match.end()
-                if any(s < end and start < e for s, e in taken):
-                    continue
-                before = text[max(0, start - 30) : start]
-                after = text[end : end + 30]
-                if self.negation.search(before) or _ON_SITE_AFTER.match(after):
-                    yield Candidate(Kind.SOLICITATION, view, start, end, f"{rule.id}.negated", 0.0,
-                                    rule.id)
-                    continue
-                taken.append((start, end))
-                yield Candidate(Kind.SOLICITATION, view, start, end, f"solicitation.{rule.id}",
-                                rule.confidence, rule.id)
-
-    def _matches(self, text: str) -> Iterator[re.Match[str]]:
-        """Rule matches, searched only in windows around the words rules need, so a long message
-        with one platform name costs a short scan."""
-        if len(text) <= 2 * _WINDOW:
-            yield from self.combined.finditer(text)
-            return
-        windows: list[list[int]] = []
-        for token in _GATE_TOKEN.finditer(text):
-            if token.group() not in self.gate:
+        for start, end, index in self._matches(text):
+            rule = self.rules[index]
+            if any(s < end and start < e for s, e in taken):
                 continue
-            start = max(0, token.start() - _WINDOW)
-            stop = text.find("\n", token.end() + _WINDOW // 2)
-            end = len(text) if stop < 0 or stop > token.end() + 2 * _WINDOW else stop
-            if windows and start <= windows[-1][1]:
-                windows[-1][1] = max(windows[-1][1], end)
-            else:
-                windows.append([start, end])
-        last = 0
-        for start, end in windows:
-            for match in self.combined.finditer(text, max(start, last), end):
-                last = match.end()
-                yield match
+            before = text[max(0, start - 30) : start]
+            after = text[end : end + 30]
+            if self.negation.search(before) or _ON_SITE_AFTER.match(after):
+                yield Candidate(Kind.SOLICITATION, view, start, end, f"{rule.id}.negated", 0.0, rule.id)
+                continue
+            taken.append((start, end))
+            yield Candidate(Kind.SOLICITATION, view, start, end, f"solicitation.{rule.id}",
+                            rule.confidence, rule.id)
+
+    def _matches(self, text: str) -> Iterator[tuple[int, int, int]]:
+        """(start, end, rule index) of rule matches. Only sentences holding a gate word are
+        searched, and only with the rules that mention one of that sentence's gate words."""
+        for sentence in _SENTENCE.finditer(text):
+            words = self.gate.intersection(_GATE_TOKEN.findall(sentence.group()))
+            if not words:
+                continue
+            indices = tuple(sorted({i for w in words for i in self.rules_by_word.get(w, ())}))
+            if not indices:
+                continue
+            pattern = self._combined(indices)
+            offset = sentence.start()
+            for match in pattern.finditer(sentence.group()):
+                yield offset + match.start(), offset + match.end(), indices[int((match.lastgroup or "r0")[1:])]
+
+    def _combined(self, indices: tuple[int, ...]) -> re.Pattern[str]:
+        """One alternation of the given rules (cached; a handful of combinations recur)."""
+        pattern = self._combined_cache.get(indices)
+        if pattern is None:
+            if len(self._combined_cache) >= 512:
+                self._combined_cache.clear()
+            pattern = re.compile(
+                "|".join(f"(?P<r{k}>{self.rules[i].pattern.pattern})" for k, i in enumerate(indices))
+            )
+            self._combined_cache[indices] = pattern
+        return pattern
 
     def validate(self, candidate: Candidate, views: Views, context: Context) -> str | None:
         """Negated matches are rule talk, not requests."""
