@@ -59,8 +59,8 @@ class AddressDetector(Detector):
         original = views.original
         if _DIGIT.search(original) is None:
             return
-        words = set(_LETTERS.findall(original.lower()))
-        if words.isdisjoint(_STREET_WORDS) and not any(w.endswith(_STREET_SUFFIXES) for w in words):
+        letters = set(_LETTERS.findall(original.lower()))
+        if letters.isdisjoint(_STREET_WORDS) and not any(w.endswith(_STREET_SUFFIXES) for w in letters):
             return  # no street word: no address
         view = views.norm
         for match in _ADDRESS.finditer(original):
