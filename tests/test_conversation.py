@@ -446,12 +446,10 @@ def _score(path: Path) -> tuple[float, float, list[str], list[str]]:
     return caught / violations, flagged_clean / clean, missed, false_alarms
 
 
-# Floors on caught split contacts. The issue's target (0.90) holds on the set written for it
-# (conversations_extra.jsonl). On the dev set 51 of 58 are caught today; all 7 misses are texts
-# the single-message detectors miss even written as one message ("wanna meet irl?", "double five
-# five oh one triple seven two", "i post on the gram, jane.draws" ...), which the next test checks.
-# Raise the dev floor to 0.90 when the detectors catch them.
-_FLOORS = {"conversations.jsonl": 0.85, "conversations_extra.jsonl": 0.90}
+# Floors on caught split contacts: the issue's target (0.90) on both sets. The few misses left are
+# texts the single-message detectors miss even written as one message ("double five five oh one
+# triple seven two"), which the next test checks.
+_FLOORS = {"conversations.jsonl": 0.90, "conversations_extra.jsonl": 0.90}
 
 
 @pytest.mark.parametrize("name", sorted(_FLOORS))

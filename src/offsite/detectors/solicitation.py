@@ -71,7 +71,7 @@ class SolicitationDetector(Detector):
         # Which gate words each rule mentions: a rule can only match where one of them stands.
         by_word: dict[str, list[int]] = {}
         for index, rule in enumerate(self.rules):
-            source = rule.pattern.pattern
+            source = re.sub(r"\\[a-zA-Z]", " ", rule.pattern.pattern)  # "\bjoin" -> " join"
             for word in self.gate:
                 stem = word[:-1] if len(word) > 3 and word[-1] in "sz" else word  # "snaps" -> "snap"
                 if re.search(r"(?<![a-z])(?:" + re.escape(word) + "|" + re.escape(stem) + r")(?![a-z])", source):

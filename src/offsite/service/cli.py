@@ -43,11 +43,11 @@ def log_config(level: str, access_log: bool) -> dict[str, Any]:
 
 
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to bind [default: 127.0.0.1].")] = None,
-    port: Annotated[int | None, typer.Option(help="Port [default: 8000].")] = None,
+    host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1, or the config file).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
     data_dir: Annotated[pathlib.Path | None, typer.Option(
-        "--data-dir", help="Data directory: SQLite store, API-key hashes [default: ./offsite-data].")] = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes [default: 1].")] = None,
+        "--data-dir", help="Data directory: SQLite store, API-key hashes (default ./offsite-data).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default 1).")] = None,
     config: Annotated[pathlib.Path | None, typer.Option(
         "--config", help="A TOML settings file (else $OFFSITE_CONFIG or <data-dir>/offsite.toml).")] = None,
     insecure: Annotated[bool, typer.Option(
