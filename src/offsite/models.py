@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
+
+_E = TypeVar("_E", bound=StrEnum)
 
 
 class Kind(StrEnum):
@@ -82,6 +84,11 @@ class Sender:
     role: Role = Role.MEMBER
     age_group: AgeGroup = AgeGroup.UNKNOWN
 
+    def __post_init__(self) -> None:
+        """Accept plain strings for the enums (``Sender(role="listener")``)."""
+        object.__setattr__(self, "role", _enum(Role, self.role, "sender.role"))
+        object.__setattr__(self, "age_group", _enum(AgeGroup, self.age_group, "sender.age_group"))
+
 
 @dataclass(frozen=True, slots=True)
 class Context:
@@ -99,6 +106,18 @@ class Context:
     field_name: str | None = None
     #: Seconds since the epoch; the guard uses the current time when absent.
     timestamp: float | None = None
+
+    def __post_init__(self) -> None:
+        """Accept plain strings and lists (``Context(surface="room")``), and check them."""
+        object.__setattr__(self, "surface", _enum(Surface, self.surface, "surface"))
+        if isinstance(self.sender, dict):
+            object.__setattr__(self, "sender", Sender(**self.sender))
+        object.__setattr__(
+            self, "recipient_age_groups",
+            tuple(_enum(AgeGroup, a, "recipient_age_groups") for a in self.recipient_age_groups),
+        )
+        if not isinstance(self.known_usernames, frozenset):
+            object.__setattr__(self, "known_usernames", frozenset(self.known_usernames))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Context:
@@ -150,6 +169,17 @@ class Context:
             "field_name": self.field_name,
             "timestamp": self.timestamp,
         }
+
+
+def _enum(kind: type[_E], value: Any, name: str) -> _E:
+    """``value`` as a member of ``kind``; ValueError naming the field and the allowed values."""
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in kind)
+        raise ValueError(f"{name}: {value!r} is not one of {allowed}") from None
 
 
 def _opt_str(value: Any, name: str) -> str | None:

@@ -4,12 +4,13 @@ and a street type; lower-case names only count after "meet me at", "i live at", 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
 from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
-from offsite.normalize import Views
+from offsite.normalize import View, Views
 
 _STREET_TYPES = (
     r"street|st|road|rd|avenue|ave|av|boulevard|blvd|lane|ln|drive|dr|way|court|ct|place|pl|"
@@ -94,12 +95,8 @@ class AddressDetector(Detector):
                             " ".join(match.group().split()))
 
     @staticmethod
-    def _norm_index(view: object, original_pos: int) -> int | None:
-        starts = getattr(view, "starts", None)
-        text = getattr(view, "text", "")
-        if starts is None:
+    def _norm_index(view: View, original_pos: int) -> int | None:
+        """The first index of ``view`` whose character comes from at or after ``original_pos``."""
+        if view.starts is None:
             return original_pos
-        for index, pos in enumerate(starts):
-            if pos >= original_pos:
-                return index
-        return len(text)
+        return bisect.bisect_left(view.starts, original_pos)

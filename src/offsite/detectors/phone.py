@@ -233,6 +233,8 @@ class PhoneDetector(Detector):
                     break
                 rest += len(groups[k].digits)
                 rest_end = k
+                if rest >= 7:
+                    break  # enough for a number of its own: no need to look further
             seps_after = masked[groups[best_j].end : groups[min(rest_end, len(groups) - 1)].start]
             if best.rule != "phone.crisis_line" and 0 < rest < 7 and "x" not in seps_after and "#" not in seps_after:
                 longer = self._score(view, masked, groups[i : rest_end + 1], views, spelled=False)
