@@ -214,6 +214,7 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 # A word with at least one letter and at least one leet character inside it.
 _LEET_WORD = re.compile(r"(?<![a-z0-9$!|@])[a-z0-9$!|@€]*[a-z][a-z0-9$!|@€]*(?![a-z0-9$!|@])")
 _LEET_CHARS = re.compile(r"[0-9$!|@€]")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789$!|@€")
 
 
 _SHORT_LEET_WORDS = frozenset({"do", "to", "so", "no", "go", "yo", "ur", "ig", "sc", "fb", "wa", "dc", "tg", "dm"})
@@ -225,10 +226,20 @@ def read_leetspeak(view: View) -> View:
     if not _LEET_CHARS.search(text):
         return View("alpha", text, view.starts, view.ends)
     out = list(text)
-    for match in _LEET_WORD.finditer(text):
-        word = match.group()
-        if not _LEET_CHARS.search(word):
+    done = -1
+    # Visit only the words around a leet character, not every word of the text.
+    for leet in _LEET_CHARS.finditer(text):
+        if leet.start() < done:
             continue
+        start = leet.start()
+        while start > 0 and text[start - 1] in _WORD_CHARS:
+            start -= 1
+        match = _LEET_WORD.match(text, start)
+        if match is None or match.end() <= leet.start():
+            done = leet.end()
+            continue
+        done = match.end()
+        word = match.group()
         letters = sum(c.isalpha() for c in word)
         # "@jane" stays a mention and "b4" or "2day" stay as typed; only words that are mostly
         # letters are read ("1nsta", "d!scord", "sn4pch4t").

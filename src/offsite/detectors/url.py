@@ -28,6 +28,10 @@ _LINK_DISGUISE = re.compile(
     r"[a-z0-9]\s*[./]\s+(?:com|net|org|gg|me|io|co|ly|ee|app)\b|[a-z0-9]/\s+[a-z0-9]|:\s*/\s*/|"
     r"\b(?:discord|wa|t|telegram)\s+(?:gg|me)\b"
 )
+# Substrings one of which any disguise above contains (a cheap check before the regex).
+_LINK_MARKERS = ("dot", "slash", "barra", "punto", "ponto", "point", "punkt", " .", " /", "/ ", "[", "(", "{", "<",
+                 ":/", ": /", "discord ", "wa ", "t me", "telegram ", ". com", ". net", ". org", ". gg", ". me",
+                 ". io", ". co", ". ly", ". ee", ". app")
 _HOST = re.compile(r"[a-z0-9\-.\u00c0-\uffff]+")
 _TRAIL = ".,;:!?)]}'\"*"
 
@@ -49,7 +53,7 @@ class UrlDetector(Detector):
             if cand is not None:
                 found.append(cand)
                 yield cand
-        if _LINK_DISGUISE.search(text) is None:
+        if not any(marker in text for marker in _LINK_MARKERS) or _LINK_DISGUISE.search(text) is None:
             return
         link = views.link
         if link.text != text:
