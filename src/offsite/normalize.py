@@ -226,13 +226,14 @@ def read_leetspeak(view: View) -> View:
     if not _LEET_CHARS.search(text):
         return View("alpha", text, view.starts, view.ends)
     out = list(text)
-    done = -1
-    # Visit only the words around a leet character, not every word of the text.
+    done = 0
+    # Visit only the words around a leet character, not every word of the text; never scan back
+    # past the last place visited, so a long run of digits stays linear.
     for leet in _LEET_CHARS.finditer(text):
         if leet.start() < done:
             continue
         start = leet.start()
-        while start > 0 and text[start - 1] in _WORD_CHARS:
+        while start > done and text[start - 1] in _WORD_CHARS:
             start -= 1
         match = _LEET_WORD.match(text, start)
         if match is None or match.end() <= leet.start():

@@ -252,7 +252,7 @@ class ConversationTracker:
         try:
             return ConversationState.from_json(raw)
         except StateFormatError as exc:
-            log.warning("conversation window unreadable, starting afresh: %s", exc)
+            log.warning("conversation window unreadable, starting afresh (%s)", type(exc).__name__)
             return ConversationState()
 
     def _step(
@@ -611,8 +611,9 @@ class ConversationTracker:
             first = not self._failing
             self._failing = True
         if first:
+            # the exception's type only: its text can hold addresses and ports, never message text
             log.warning("conversation state store unavailable, checking messages on their own "
-                        "(decisions marked degraded): %s", exc)
+                        "(decisions marked degraded): %s", type(exc).__name__)
 
     def _report_success(self) -> None:
         with self._lock:
