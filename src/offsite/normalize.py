@@ -156,7 +156,7 @@ class View:
         return View(name, "".join(pieces), starts, ends)
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def normalize(text: str) -> View:
@@ -167,19 +167,26 @@ def normalize(text: str) -> View:
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
-    # ASCII stretches are copied in bulk; only the other characters are folded one by one.
+    # ASCII stretches are copied in bulk; runs of other characters are folded with one cached
+    # call per character, and mapped in bulk when every character folds to exactly one.
     for match in _NON_ASCII.finditer(text):
-        index = match.start()
+        index, stop = match.start(), match.end()
         if index > pos:
             pieces.append(text[pos:index].lower())
             starts.extend(range(pos, index))
             ends.extend(range(pos + 1, index + 1))
-        folded = fold_char(match.group())
-        if folded:
-            pieces.append(folded)
-            starts.extend([index] * len(folded))
-            ends.extend([index + 1] * len(folded))
-        pos = index + 1
+        folded = list(map(fold_char, match.group()))
+        if all(len(f) == 1 for f in folded):
+            pieces.append("".join(folded))
+            starts.extend(range(index, stop))
+            ends.extend(range(index + 1, stop + 1))
+        else:
+            for offset, piece in enumerate(folded):
+                if piece:
+                    pieces.append(piece)
+                    starts.extend([index + offset] * len(piece))
+                    ends.extend([index + offset + 1] * len(piece))
+        pos = stop
     if pos < len(text):
         pieces.append(text[pos:].lower())
         starts.extend(range(pos, len(text)))

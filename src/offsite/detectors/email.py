@@ -148,6 +148,8 @@ class EmailDetector(Detector):
         psl = self.resources.psl
         domain_text = match.group("domain")
         for count in range(len(labels), 1, -1):
+            if len(labels[count - 1]) < 2:
+                continue  # no public suffix is one character long
             domain = ".".join(labels[:count])
             suffix = psl.publicsuffix(domain, accept_unknown=False)
             if suffix is not None and suffix != domain:
