@@ -516,9 +516,11 @@ def test_workers_starting_together_migrate_once(tmp_path: Path) -> None:
 
         threads = [threading.Thread(target=migrate, args=(s,)) for s in stores]
         for t in threads:
+            t.daemon = True
             t.start()
         for t in threads:
-            t.join()
+            t.join(timeout=60)
+        assert not any(t.is_alive() for t in threads), "concurrent migrations are stuck"
         assert errors == []
         assert all(s.ping() for s in stores)
         for s in stores:

@@ -240,7 +240,7 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 if self.backend == "postgresql":  # several workers may start at once: one migrates
-                    pass
+                    conn.execute(text("SELECT pg_advisory_xact_lock(7262430158)"))
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
         except SQLAlchemyError as exc:
