@@ -20,7 +20,8 @@ _STREET_TYPES = (
 _ADDRESS = re.compile(
     rf"\b(?P<num>\d{{1,5}}[A-Za-z]?)[ \t,]+(?P<name>(?:[A-Za-z0-9][A-Za-z0-9'\-]*[ \t]+){{1,3}}?)"
     rf"(?P<type>(?i:{_STREET_TYPES}))\b\.?"
-    r"(?P<tail>(?:,?[ \t\n]+[A-Z][A-Za-z]+){0,3}(?:,?[ \t]+[A-Z]{2}[ \t]+\d{5}(?:-\d{4})?)?)"
+    r"(?P<tail>(?:,?[ \t\n]+[A-Z][A-Za-z]+){0,3}(?:,?[ \t]+[A-Z]{2}[ \t]+\d{5}(?:-\d{4})?)?"
+    r"(?:,?[ \t]+(?i:apt|apartment|unit|suite|ste|flat|#)\.?[ \t]*[0-9]+[A-Za-z]?)?)"
 )
 _STREET_WORDS = frozenset(_STREET_TYPES.split("|")) | frozenset(
     "travessa plaza praca praça alameda carrera bd allee allée chemin impasse".split()

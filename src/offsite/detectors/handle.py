@@ -9,6 +9,7 @@ keeps its digits. A handle must fit the platform's grammar and must not be an or
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -34,13 +35,15 @@ _BEFORE = re.compile(
 _MY_ID = re.compile(
     rf"\b(?:my|mi|meu|mon|mein|il mio)[ \t]+(?:id|user ?name|handle|tag|@|user|usuario|pseudo|nick|nome de usuario)[ \t]*(?:is|:|es|e|est|ist|=)[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
+_FULL_NAME = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ'\-]+(?:[ \t]+[A-ZÀ-Þ][a-zà-ÿ'\-]+){1,2}\b")
 _ADDRESSING = re.compile(r"\b(?:thanks|thank you|thx|ty|hi|hey|hello|welcome|hugs|sorry|congrats|agree with|same|love you|ily)[ ,!]*\Z")
 _AT_NAME = re.compile(r"(?<![\w.@/])@(?P<name>[a-z0-9_](?:[a-z0-9_.]{0,29}[a-z0-9_])?)")
 _REDDIT = re.compile(r"(?<![\w/])/?u/(?P<name>[a-z0-9_\-]{3,20})\b")
 _DISCRIM = re.compile(r"(?<![\w#@.])(?P<name>[a-z0-9_.]{2,32})#(?P<tag>\d{4})\b")
 
-_POSSESSIVE = ("my", "mi", "meu", "mon", "mein", "ma", "minha", "mio", "il mio", "on", "en", "no", "na",
-               "auf", "su", "sur", "add me on", "follow me on", "find me on")
+_POSSESSIVE = ("my", "mi", "meu", "mon", "mein", "ma", "minha", "mio", "il mio",
+               # lead-ins of an offer: "add me on snap moon-child", "búscame en face como ..."
+               "me on", "us on", "me en", "me no", "me na", "mich auf", "mir auf", "mi su", "moi sur", "me at")
 
 # Words that never are a handle, even after "ig:" ("ig: yes", "snap? no").
 _FUNCTION = frozenset(
@@ -133,8 +136,15 @@ class HandleDetector(Detector):
             possessive = lead_in.endswith(_POSSESSIVE)
             disguised = self._disguised(mention, alpha)
             handle_text = joined.text[start:end]
-            shaped = any(c in handle_text for c in "_.0123456789@") and not handle_text.replace(".", "").isdigit()
+            shaped = (any(c in handle_text for c in "_.0123456789@") or re.search(r"[a-z]-[a-z]", handle_text)
+                      is not None) and not handle_text.replace(".", "").isdigit()
             linked = bool(after.group("link"))
+            owned = lead_in.endswith(("my", "mi", "meu", "mon", "mein", "ma", "minha", "mio"))
+            full_name = self._full_name(joined, start) if (linked or owned or strong) else None
+            if full_name is not None:
+                # "fb: Jane Doe Marquez", "búscame en face como Ana Lucía Torres": a name to search
+                end = full_name
+                shaped = True
             if strong:
                 conf = 0.9
             elif shaped:
@@ -145,7 +155,7 @@ class HandleDetector(Detector):
                 conf = 0.75
             else:
                 conf = 0.0
-            if platform.id == "email" and not shaped:
+            if platform.id == "email" and not any(c in handle_text for c in "._0123456789"):
                 conf = 0.0
             if conf:
                 cand = self._handle_candidate(joined, start, end, platform, "handle.after_platform",
@@ -164,6 +174,17 @@ class HandleDetector(Detector):
                                               conf, strong)
                 if cand is not None:
                     yield cand
+
+    def _full_name(self, joined: View, start: int) -> int | None:
+        """End (in ``joined``) of a capitalised full name typed at ``start`` ("Jane Doe Marquez"),
+        or None when the original text there is not two or three capitalised words."""
+        a, _ = joined.to_original(start, start + 1)
+        match = _FULL_NAME.match(self._original, a)
+        if match is None:
+            return None
+        end = a + len(match.group().rstrip())
+        index = bisect.bisect_left(joined.starts, end) if joined.starts is not None else end
+        return index
 
     def _handle_candidate(
         self, joined: View, start: int, end: int, platform: Platform, rule: str, conf: float,
