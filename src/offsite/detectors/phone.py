@@ -66,7 +66,8 @@ _NOT_PHONE_WORDS = re.compile(
     r"serial|isbn|zip|postal|postcode|nric|fin|pan|policy|case|ticket|reference|ref|"
     r"transaction|confirmation|member id|employee|student id|id number|tax|taxpayer|vat|"
     r"reisepass|fahrerlaubnis|ni number|insurance|dvla|bank|wallet|crypto|ip|version|"
-    r"build|model|isin|sku|upc|ean|imei|pin|otp|code|mrn|claim)\b"
+    r"build|model|isin|sku|upc|ean|imei|pin|otp|code|mrn|claim|nhs|sin is|sin number|sin no|medicare|medicaid|patient|health|"
+    r"aba|swift|bic|sort code|vin|plate|registration|cpf|cnpj|rg|dni|nie|nif|curp|rfc|tfn|abn|pps|pesel|steuer)\b"
 )
 
 
@@ -76,7 +77,8 @@ _COUNTING = frozenset(
     for i in range(len(seq)) for j in range(i + 7, len(seq) + 1)
 )
 
-_NO_TRUNK_PREFIX = frozenset({"US", "CA", "ES", "MX", "IT", "DK", "NO", "GR", "PT"})
+# Regions whose national numbers are written without a trunk "0" (or, in Brazil and India, often are).
+_NO_TRUNK_PREFIX = frozenset({"US", "CA", "ES", "MX", "IT", "DK", "NO", "GR", "PT", "BR", "IN"})
 
 
 @dataclass(frozen=True, slots=True)
