@@ -32,6 +32,11 @@ _LINK_DISGUISE = re.compile(
 _LINK_MARKERS = ("dot", "slash", "barra", "punto", "ponto", "point", "punkt", " .", " /", "/ ", "[", "(", "{", "<",
                  ":/", ": /", "discord ", "wa ", "t me", "telegram ", ". com", ". net", ". org", ". gg", ". me",
                  ". io", ". co", ". ly", ". ee", ". app")
+# Subdomains that are the service itself, not somebody's account.
+_SERVICE_SUBDOMAINS = frozenset(
+    "m mobile web www api app apps help support about blog news developers business business.facebook "
+    "l lm touch mbasic open go status careers jobs".split()
+)
 _HOST = re.compile(r"[a-z0-9\-.\u00c0-\uffff]+")
 _TRAIL = ".,;:!?)]}'\"*"
 
@@ -139,9 +144,13 @@ class UrlDetector(Detector):
         for domain, platform in index.domains.items():
             if bare_host == domain or bare_host.endswith("." + domain):
                 segment = path.strip("/").split("/")[0].split("?")[0]
+                account = bare_host[: -len(domain)].rstrip(".")
+                if account and account not in _SERVICE_SUBDOMAINS:
+                    # "janedoe.tumblr.com": the subdomain is the account
+                    return 0.9, "url.platform_subdomain", Kind.URL, platform.id
                 if not segment:
                     # a platform named by its domain ("i deleted instagram.com") is not contact
-                    return (0.4 if kind == "bare" else 0.55), "url.platform_home", Kind.URL, platform.id
+                    return 0.4, "url.platform_home", Kind.URL, platform.id
                 if segment in platform.reserved_paths:
                     return 0.0, "url.platform_public_page", Kind.URL, platform.id
                 return 0.95, "url.platform_profile", Kind.URL, platform.id
