@@ -198,6 +198,8 @@ class HandleDetector(Detector):
         word = name.split("#")[0]
         if word in _FUNCTION or word in self.resources.platforms.first_words:
             return None
+        if "'" in word and not any(c in word for c in "_.0123456789"):
+            return None  # "i'm", "it's": a word, not a user name
         plain = word.isalpha()
         if plain and word in self.resources.lexicon.common_words and not raw.startswith("@"):
             if not strong:

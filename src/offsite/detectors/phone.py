@@ -146,11 +146,21 @@ class PhoneDetector(Detector):
         """How many number words (glued or not) the text holds: a cheap upper bound check."""
         if len(text) < 14:
             return 0
-        strong = len(self._number_words.findall(text))
-        if not strong:
+        if self._number_words.search(text) is None:
             return 0
-        weak = self.resources.numbers.weak
-        return strong + sum(1 for token in _WORD.findall(text) if token in weak)
+        numbers = self.resources.numbers
+        count = 0
+        # every run of glued number words ("fivefivefive0148") counts the digits it spells
+        for run in self._glued_words.finditer(text):
+            pieces = numbers.segment(run.group())
+            count += sum(len(p[0]) for p in pieces) if pieces else 1
+        return count + sum(1 for token in _WORD.findall(text) if token in numbers.weak)
+
+    @cached_property
+    def _glued_words(self) -> re.Pattern[str]:
+        numbers = self.resources.numbers
+        words = "|".join(re.escape(w) for w in sorted(numbers.words, key=len, reverse=True) if w not in numbers.weak)
+        return re.compile(rf"(?<![a-z])(?:{words})(?:{words}|[a-z]|\d)*")
 
     @cached_property
     def _number_words(self) -> re.Pattern[str]:
@@ -171,7 +181,7 @@ class PhoneDetector(Detector):
             return
         original = views.original
         orig_start, orig_end = view.to_original(start, end)
-        spelled = re.search(r"[^\W\d_]{2}", original[orig_start:orig_end]) is not None or (
+        spelled = re.search(r"[^\W\d_x]", original[orig_start:orig_end].lower()) is not None or (
             len(groups) >= 7 and all(len(g.digits) == 1 for g in groups)
         )
         if spelled and total <= 15:
