@@ -17,10 +17,6 @@ _DOT_WORDS = r"dot|punto|ponto|point|punkt|ponte|pto"
 _OPEN, _CLOSE = r"[\[(<{]", r"[\])>}]"
 _LOCAL = r"[a-z0-9_](?:[a-z0-9._%+\-]{0,63}[a-z0-9_])?"
 _LABEL = r"[a-z0-9\u00c0-\uffff](?:[a-z0-9\-\u00c0-\uffff]{0,61}[a-z0-9\u00c0-\uffff])?"
-_AT = (
-    rf"(?P<at>[ \t]*@[ \t]*|[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS}|@)[ \t]*{_CLOSE}[ \t]*"
-    rf"|[ \t]+(?:{_AT_WORDS})[ \t]+)"
-)
 _DOT = (
     rf"(?:[ \t]*\.[ \t]*|[ \t]*{_OPEN}[ \t]*(?:{_DOT_WORDS}|\.)[ \t]*{_CLOSE}[ \t]*"
     rf"|[ \t]+(?:{_DOT_WORDS})[ \t]+|[ \t]*[\u2013\u2014~*][ \t]*(?:{_DOT_WORDS}|\.)[ \t]*[\u2013\u2014~*][ \t]*)"

@@ -149,8 +149,9 @@ class UrlDetector(Detector):
                     # "janedoe.tumblr.com": the subdomain is the account
                     return 0.9, "url.platform_subdomain", Kind.URL, platform.id
                 if not segment:
-                    # a platform named by its domain ("i deleted instagram.com") is not contact
-                    return 0.4, "url.platform_home", Kind.URL, platform.id
+                    # a home page named in passing ("i deleted instagram.com") is talk; a typed link
+                    # to one is uncertain (the policy hides it and delivers the rest)
+                    return (0.4 if kind == "bare" else 0.55), "url.platform_home", Kind.URL, platform.id
                 if segment in platform.reserved_paths:
                     return 0.0, "url.platform_public_page", Kind.URL, platform.id
                 return 0.95, "url.platform_profile", Kind.URL, platform.id
