@@ -21,7 +21,8 @@ _DOT = (
     rf"(?:[ \t]*\.[ \t]*|[ \t]*{_OPEN}[ \t]*(?:{_DOT_WORDS}|\.)[ \t]*{_CLOSE}[ \t]*"
     rf"|[ \t]+(?:{_DOT_WORDS})[ \t]+|[ \t]*[\u2013\u2014~*][ \t]*(?:{_DOT_WORDS}|\.)[ \t]*[\u2013\u2014~*][ \t]*)"
 )
-_MENTION_VERBS = frozenset({"tweet", "follow", "dm", "me", "is", "at", "to", "on", "add", "msg", "ping", "tag"})
+_MENTION_VERBS = frozenset({"tweet", "follow", "dm", "me", "is", "at", "to", "on", "add", "msg", "ping", "tag",
+                            "es", "e", "est", "ist", "sont", "son", "mi", "my", "mein", "meu", "mon", "no", "en"})
 # A spelled-out local part may hold spelled dots too ("ana punto lopez arroba ...").
 _LOCAL_SPELLED = rf"{_LOCAL}(?:[ \t]+(?:{_DOT_WORDS})[ \t]+{_LOCAL}){{0,3}}"
 _AT_LITERAL = r"(?P<at>[ \t]*@[ \t]*)"

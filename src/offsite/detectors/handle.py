@@ -24,7 +24,7 @@ _GAP = r"[ \t]*(?:[\u2600-\u27bf\U0001f300-\U0001faff][ \t]*){0,3}"
 # After the platform word: optional "id/username", then "is", ":", "=", "-", "(" ...
 _AFTER = re.compile(
     r"[ \t]*(?:(?P<label>id|name|username|user name|user|handle|acc|account|addy|tag|@)[ \t]*)?"
-    r"(?P<link>(?:is|'s|s|es|ist|e|est|me[ \t]+at|me[ \t]+on|at|me|as|under|como|comme|als)\b[ \t]*:?|:|=|-|,|\u2013|\u2014|>|->|=>|\(|\[|\")?"
+    r"(?P<link>(?:is|'s|s|es|ist|e|est|c'est|cest|c est|me[ \t]+at|me[ \t]+on|at|me|as|under|como|comme|als)\b[ \t]*:?|:|=|-|,|\u2013|\u2014|>|->|=>|\(|\[|\")?"
     rf"{_GAP}(?P<open>[(\[\"]?)[ \t]*"
     rf"(?P<handle>{_HANDLE})"
 )
