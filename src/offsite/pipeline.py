@@ -3,12 +3,11 @@ merge their findings (overlaps resolved in favour of the more specific, more con
 
 from __future__ import annotations
 
-import bisect
-
 from offsite.detectors.base import Detector, Trace
 from offsite.models import Context, Finding, Kind
 from offsite.normalize import Views
 from offsite.resources import Resources
+from offsite.spans import SpanSet
 
 # Which kind wins when two findings overlap: an e-mail beats the link inside it, a link beats a
 # handle read from its path, and any identifier beats a bare solicitation.
@@ -37,16 +36,6 @@ class Detection:
 def merge(findings: list[Finding]) -> list[Finding]:
     """Drop findings that overlap a stronger one (solicitations rank lowest)."""
     ranked = sorted(findings, key=lambda f: (-_PRIORITY[f.kind], -f.confidence, f.start))
-    kept: list[Finding] = []
-    starts: list[int] = []  # starts of the kept findings, sorted; kept spans never overlap
-    ends: list[int] = []
-    for finding in ranked:
-        index = bisect.bisect_left(starts, finding.start)
-        if index > 0 and ends[index - 1] > finding.start:
-            continue
-        if index < len(starts) and starts[index] < finding.end:
-            continue
-        starts.insert(index, finding.start)
-        ends.insert(index, finding.end)
-        kept.append(finding)
+    spans = SpanSet()
+    kept = [f for f in ranked if spans.add(f.start, f.end)]
     return sorted(kept, key=lambda f: (f.start, f.end))

@@ -4,13 +4,13 @@ The domain is checked against the public suffix list shipped with ``publicsuffix
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
 
 from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
 from offsite.normalize import Views
+from offsite.spans import SpanSet
 
 _AT_WORDS = r"at|arroba|arobase|chiocciola|klammeraffe|atsign"
 _DOT_WORDS = r"dot|punto|ponto|point|punkt|ponte|pto"
@@ -90,15 +90,13 @@ class EmailDetector(Detector):
         view = views.joined
         text = view.text
         matches: list[re.Match[str]] = []
-        starts: list[int] = []  # sorted starts and ends of the accepted, non-overlapping matches
-        ends: list[int] = []
+        taken = SpanSet()
         # Literal "@" first, then spelled "at": each anchored at the local part found by a short
         # backward scan, so the cost stays linear however many anchors a text holds.
         anchors = sorted(_PREFILTER.finditer(text), key=lambda a: (a.group() != "@", a.start()))
         for anchor in anchors:
             pos = anchor.start()
-            index = bisect.bisect_right(starts, pos)
-            if index > 0 and ends[index - 1] > pos:
+            if taken.covers(pos):
                 continue  # inside an address already found
             start = _local_start(text, pos)
             if start == pos:
@@ -106,15 +104,8 @@ class EmailDetector(Detector):
             patterns = (_EMAIL,) if anchor.group() == "@" else (_EMAIL_SPELLED, _EMAIL_NO_SUFFIX)
             for pattern in patterns:
                 match = pattern.match(text, start)
-                if match is None or match.end() <= pos:
+                if match is None or match.end() <= pos or not taken.add(match.start(), match.end()):
                     continue
-                index = bisect.bisect_left(starts, match.start())
-                if (index > 0 and ends[index - 1] > match.start()) or (
-                    index < len(starts) and starts[index] < match.end()
-                ):
-                    continue
-                starts.insert(index, match.start())
-                ends.insert(index, match.end())
                 matches.append(match)
                 break
         matches.sort(key=lambda m: m.start())

@@ -16,6 +16,7 @@ from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
 from offsite.normalize import Views
 from offsite.resources import Resources
+from offsite.spans import SpanSet
 
 # "text me back (here on 7cups)", "message me here": the request stays on the site.
 _ON_SITE_AFTER = re.compile(
@@ -104,17 +105,17 @@ class SolicitationDetector(Detector):
         text = view.text
         if self.gate.isdisjoint(_GATE_TOKEN.findall(text)):
             return  # no word any rule needs: most clean messages stop here
-        taken: list[tuple[int, int]] = []
+        taken = SpanSet()
         for start, end, index in self._matches(text):
             rule = self.rules[index]
-            if any(s < end and start < e for s, e in taken):
+            if taken.overlaps(start, end):
                 continue
             before = text[max(0, start - 30) : start]
             after = text[end : end + 30]
             if self.negation.search(before) or _ON_SITE_AFTER.match(after):
                 yield Candidate(Kind.SOLICITATION, view, start, end, f"{rule.id}.negated", 0.0, rule.id)
                 continue
-            taken.append((start, end))
+            taken.add(start, end)
             yield Candidate(Kind.SOLICITATION, view, start, end, f"solicitation.{rule.id}",
                             rule.confidence, rule.id)
 
