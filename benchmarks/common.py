@@ -235,6 +235,14 @@ def write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def publish(stem: Path, report: dict[str, Any], to_markdown: Callable[[dict[str, Any]], str]) -> None:
+    """Write ``stem``.json and ``stem``.md and print the Markdown (every benchmark ends so)."""
+    write_json(stem.with_suffix(".json"), report)
+    markdown = to_markdown(report)
+    write_text(stem.with_suffix(".md"), markdown)
+    print(markdown)
+
+
 def md_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """A Markdown table (numbers right-aligned)."""
     rows = [list(r) for r in rows]

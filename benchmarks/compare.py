@@ -39,10 +39,9 @@ from benchmarks.common import (
     machine_info,
     machine_line,
     md_table,
+    publish,
     time_batch,
     time_calls,
-    write_json,
-    write_text,
 )
 from offsite import Context, Guard, Surface
 from offsite.evaluation import Case, Score, score_case
@@ -434,10 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BenchmarkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    write_json(args.out.with_suffix(".json"), report)
-    markdown = to_markdown(report)
-    write_text(args.out.with_suffix(".md"), markdown)
-    print(markdown)
+    publish(args.out, report, to_markdown)
     return 0
 
 

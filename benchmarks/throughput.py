@@ -34,10 +34,9 @@ from benchmarks.common import (
     machine_info,
     machine_line,
     md_table,
+    publish,
     texts_of,
     time_calls,
-    write_json,
-    write_text,
 )
 from benchmarks.traffic import generate
 from offsite import Context, Guard
@@ -276,10 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     stem = args.out or RESULTS / ("throughput_prototype" if args.prototype else "throughput")
-    write_json(stem.with_suffix(".json"), report)
-    markdown = to_markdown(report)
-    write_text(stem.with_suffix(".md"), markdown)
-    print(markdown)
+    publish(stem, report, to_markdown)
     return 0
 
 
