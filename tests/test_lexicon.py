@@ -169,7 +169,8 @@ def test_solicitation_rules_compile_after_expansion(lex: Lexicon) -> None:
     ids = [r.id for r in lex.solicitation_rules]
     assert len(ids) == len(set(ids)), "rule ids must be unique"
     for rule in detector.rules:
-        leftover = re.search(r"\{[a-z_]+\}", rule.pattern.pattern)
+        re.compile(rule.source)
+        leftover = re.search(r"\{[a-z_]+\}", rule.source)
         assert leftover is None, f"{rule.id}: unexpanded placeholder {leftover.group()}"
     for rule in lex.solicitation_rules:
         assert rule.lang in lex.number_languages, f"{rule.id}: unknown language {rule.lang}"

@@ -271,16 +271,9 @@ class NumberReader:
     weak: frozenset[str]
     multipliers: dict[str, int]
     max_word: int
+    #: first two letters of every number and multiplier word (a cheap pre-check)
+    prefixes: frozenset[str]
     _cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def prefixes(self) -> frozenset[str]:
-        """First two letters of every number and multiplier word (a cheap pre-check)."""
-        cached = self._cache.get("\x00prefixes")
-        if not isinstance(cached, frozenset):
-            cached = frozenset(w[:2] for w in (*self.words, *self.multipliers))
-            self._cache["\x00prefixes"] = cached
-        return cached
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon) -> NumberReader:
@@ -293,7 +286,8 @@ class NumberReader:
                 words.setdefault(word, digits)
             weak.update(language.weak)
             multipliers.update(language.multipliers)
-        return cls(words, frozenset(weak), multipliers, max(len(w) for w in words))
+        prefixes = frozenset(w[:2] for w in (*words, *multipliers))
+        return cls(words, frozenset(weak), multipliers, max(len(w) for w in words), prefixes)
 
     def segment(self, run: str) -> list[tuple[str, bool]] | None:
         """Split an alphanumeric run into (digits, is_weak) pieces, or None if it is not made

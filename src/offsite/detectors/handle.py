@@ -69,13 +69,12 @@ class HandleDetector(Detector):
         alpha = views.alpha
         joined = views.joined
         text = joined.text
-        self._original = views.original
         mentions = self.resources.platforms.mentions(alpha)
         seen: set[tuple[int, int]] = set()
         for mention in mentions:
             if mention.platform.id == "phone":
                 continue  # numbers are the phone detector's work
-            for cand in self._around(mention, joined, alpha, context):
+            for cand in self._around(mention, joined, alpha, views.original):
                 if (cand.start, cand.end) not in seen:
                     seen.add((cand.start, cand.end))
                     yield cand
@@ -114,16 +113,17 @@ class HandleDetector(Detector):
             if cand is not None and any(c in cand.text for c in "_.0123456789@"):
                 yield cand
 
-    def _disguised(self, mention: Mention, alpha: View) -> bool:
+    @staticmethod
+    def _disguised(mention: Mention, alpha: View, original: str) -> bool:
         """True when the platform word was disguised (leetspeak, homoglyphs, spaced letters)."""
         a, b = alpha.to_original(mention.start, mention.end)
-        typed = self._original[a:b].lower()
+        typed = original[a:b].lower()
         return typed != alpha.text[mention.start : mention.end]
 
     def _nearest(self, mentions: list[Mention], pos: int) -> Platform:
         return min(mentions, key=lambda m: abs(m.start - pos)).platform
 
-    def _around(self, mention: Mention, joined: View, alpha: View, context: Context) -> Iterator[Candidate]:
+    def _around(self, mention: Mention, joined: View, alpha: View, original: str) -> Iterator[Candidate]:
         platform = mention.platform
         after = _AFTER.match(alpha.text, mention.end)
         if platform.id == "email" and (after is None or (after.group("link") or "").strip() != ":"):
@@ -134,13 +134,13 @@ class HandleDetector(Detector):
                           or joined.text[start] == "@")
             lead_in = alpha.text[max(0, mention.start - 16) : mention.start].rstrip()
             possessive = lead_in.endswith(_POSSESSIVE)
-            disguised = self._disguised(mention, alpha)
+            disguised = self._disguised(mention, alpha, original)
             handle_text = joined.text[start:end]
             shaped = (any(c in handle_text for c in "_.0123456789@") or re.search(r"[a-z]-[a-z]", handle_text)
                       is not None) and not handle_text.replace(".", "").isdigit()
             linked = bool(after.group("link"))
             owned = lead_in.endswith(("my", "mi", "meu", "mon", "mein", "ma", "minha", "mio"))
-            full_name = self._full_name(joined, start) if (linked or owned or strong) else None
+            full_name = self._full_name(joined, start, original) if (linked or owned or strong) else None
             if full_name is not None:
                 # "fb: Jane Doe Marquez", "búscame en face como Ana Lucía Torres": a name to search
                 end = full_name
@@ -175,11 +175,12 @@ class HandleDetector(Detector):
                 if cand is not None:
                     yield cand
 
-    def _full_name(self, joined: View, start: int) -> int | None:
+    @staticmethod
+    def _full_name(joined: View, start: int, original: str) -> int | None:
         """End (in ``joined``) of a capitalised full name typed at ``start`` ("Jane Doe Marquez"),
         or None when the original text there is not two or three capitalised words."""
         a, _ = joined.to_original(start, start + 1)
-        match = _FULL_NAME.match(self._original, a)
+        match = _FULL_NAME.match(original, a)
         if match is None:
             return None
         end = a + len(match.group().rstrip())

@@ -118,11 +118,14 @@ class PhoneDetector(Detector):
 
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Runs of digits that read as phone numbers."""
+        joined = views.joined.text
         digit_count = len(_DIGIT.findall(views.norm.text))
-        if digit_count < 7 and digit_count + self._number_word_count(views.joined.text) < 7:
+        has_words = self._number_words.search(joined) is not None
+        if digit_count < 7 and (not has_words or digit_count + self._number_word_count(joined) < 7):
             return  # not enough digits or number words for any phone number
-        # Without number words the digits view is the joined view: skip building it.
-        view = views.digits if self._needs_number_words(views.joined.text) else views.joined
+        # Without number words (or letters glued to digits, "o1o2", "0l92") the digits view is
+        # the joined view: skip building it.
+        view = views.digits if has_words or _MIXED.search(joined) is not None else views.joined
         text = view.text
         original = views.original
 
@@ -137,16 +140,10 @@ class PhoneDetector(Detector):
         for run in _RUN.finditer(masked):
             yield from self._split_run(view, masked, run.start(), run.end(), views)
 
-    def _needs_number_words(self, text: str) -> bool:
-        """True when the text may hold number words to read (a word, or letters glued to digits
-        like "o1o2" or "0l92")."""
-        return self._number_words.search(text) is not None or _MIXED.search(text) is not None
-
     def _number_word_count(self, text: str) -> int:
-        """How many number words (glued or not) the text holds: a cheap upper bound check."""
+        """How many digits the number words of a text spell (glued or not): a cheap bound, called
+        only when the text holds at least one number word."""
         if len(text) < 14:
-            return 0
-        if self._number_words.search(text) is None:
             return 0
         numbers = self.resources.numbers
         count = 0

@@ -35,7 +35,7 @@ _GATE_TOKEN = re.compile(r"[a-z0-9']+|[#@]")
 class _Rule:
     id: str
     confidence: float
-    pattern: re.Pattern[str]
+    source: str  # the expanded pattern; rules are only ever run combined
 
 
 class SolicitationDetector(Detector):
@@ -59,7 +59,7 @@ class SolicitationDetector(Detector):
         subs["platform"] = "(?:" + "|".join(re.escape(a) for a in aliases) + ")"
         subs["strong"] = "(?:" + "|".join(re.escape(a) for a in strong) + ")"
         self.rules = tuple(
-            _Rule(rule.id, rule.confidence, re.compile(self._expand(rule.pattern, subs)))
+            _Rule(rule.id, rule.confidence, self._expand(rule.pattern, subs))
             for rule in lexicon.solicitation_rules
         )
         self._combined_cache: dict[tuple[int, ...], re.Pattern[str]] = {}
@@ -72,7 +72,7 @@ class SolicitationDetector(Detector):
         # Which gate words each rule mentions: a rule can only match where one of them stands.
         by_word: dict[str, list[int]] = {}
         for index, rule in enumerate(self.rules):
-            source = re.sub(r"\\[a-zA-Z]", " ", rule.pattern.pattern)  # "\bjoin" -> " join"
+            source = re.sub(r"\\[a-zA-Z]", " ", rule.source)  # "\bjoin" -> " join"
             for word in self.gate:
                 stem = word[:-1] if len(word) > 3 and word[-1] in "sz" else word  # "snaps" -> "snap"
                 if re.search(r"(?<![a-z])(?:" + re.escape(word) + "|" + re.escape(stem) + r")(?![a-z])", source):
@@ -141,7 +141,7 @@ class SolicitationDetector(Detector):
             if len(self._combined_cache) >= 512:
                 self._combined_cache.clear()
             pattern = re.compile(
-                "|".join(f"(?P<r{k}>{self.rules[i].pattern.pattern})" for k, i in enumerate(indices))
+                "|".join(f"(?P<r{k}>{self.rules[i].source})" for k, i in enumerate(indices))
             )
             self._combined_cache[indices] = pattern
         return pattern
