@@ -123,7 +123,7 @@ def _install_solicitation_gate(detector: Detector) -> None:
         return
     # Every rule starts at the start of a word ("\\b" then a letter), so the joined alternation
     # is tried only there: the look-around costs one test per position instead of one per rule.
-    body = "|".join(f"(?:{r.pattern.pattern})" for r in rules)
+    body = "|".join(f"(?:{r.source})" for r in rules)
     gate = re.compile(rf"(?<![a-z0-9_])(?=[a-z0-9_])(?:{body})")
     original: Callable[[Views, Context], Iterator[Candidate]] = detector.candidates
 
