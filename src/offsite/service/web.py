@@ -77,6 +77,14 @@ def install_web(app: FastAPI, runtime: Runtime) -> None:
             sid = demo.new_sid()
         return demo.session(sid), fresh
 
+    def panes(template: str, views: dict[str, dict[str, Any]], last: DemoMessage | None) -> Response:
+        """The JSON answer of a send: each pane re-rendered, the screen-reader line, the action."""
+        return _json({
+            "panes": {name: env.get_template(template).render(**values) for name, values in views.items()},
+            "announce": _announce(last),
+            "action": last.action.value if last else None,
+        })
+
     def with_sid(response: Response, session: DemoSession, fresh: bool) -> Response:
         if fresh:
             response.set_cookie(SID_COOKIE, session.sid, httponly=True, samesite="lax", max_age=86400)
@@ -162,16 +170,10 @@ def install_web(app: FastAPI, runtime: Runtime) -> None:
             demo.add(session, "chat", message)
         if _wants_json(request):
             last = session.chat[-1] if session.chat and text.strip() else None
-            return with_sid(_json({
-                "panes": {
-                    "you": env.get_template("_chat_pane.html").render(
-                        messages=session.chat, me="you", persona=persona, partner=partner),
-                    "partner": env.get_template("_chat_pane.html").render(
-                        messages=session.chat, me="partner", persona=persona, partner=partner),
-                },
-                "announce": _announce(last),
-                "action": last.action.value if last else None,
-            }), session, fresh)
+            common = {"messages": session.chat, "persona": persona, "partner": partner}
+            return with_sid(panes("_chat_pane.html", {"you": {"me": "you", **common},
+                                                      "partner": {"me": "partner", **common}}, last),
+                            session, fresh)
         return with_sid(RedirectResponse("/demo/chat", status_code=303), session, fresh)
 
     @app.get("/demo/room", include_in_schema=False)
@@ -202,16 +204,10 @@ def install_web(app: FastAPI, runtime: Runtime) -> None:
             demo.add(session, "room", message)
         if _wants_json(request):
             last = session.room[-1] if session.room and text.strip() else None
-            return with_sid(_json({
-                "panes": {
-                    "you": env.get_template("_room_pane.html").render(
-                        messages=session.room, me=True, persona=persona, members=ROOM_MEMBERS),
-                    "room": env.get_template("_room_pane.html").render(
-                        messages=session.room, me=False, persona=persona, members=ROOM_MEMBERS),
-                },
-                "announce": _announce(last),
-                "action": last.action.value if last else None,
-            }), session, fresh)
+            common = {"messages": session.room, "persona": persona, "members": ROOM_MEMBERS}
+            return with_sid(panes("_room_pane.html", {"you": {"me": True, **common},
+                                                      "room": {"me": False, **common}}, last),
+                            session, fresh)
         return with_sid(RedirectResponse("/demo/room", status_code=303), session, fresh)
 
     @app.get("/demo/profile", include_in_schema=False)
