@@ -22,6 +22,7 @@ from sqlalchemy import inspect, select, text
 
 from offsite import Action, AgeGroup, Context, Decision, Guard, Kind, Role, Sender, Surface
 from offsite.store import Store, StoreError, StoreUnavailable, contact_hash, mask_contact
+from offsite.store.core import QUEUED
 from offsite.store.hashing import HashKeyError, canonical_contact
 from offsite.store.records import StrikeRecord
 from offsite.store.schema import Base, DecisionEvent, StrikeRow
@@ -342,6 +343,50 @@ def test_concurrent_writers_lose_nothing(store: Store, guard: Guard) -> None:
     with store.engine.connect() as conn:
         ids = conn.execute(select(DecisionEvent.message_id)).scalars().all()
     assert sorted(ids) == sorted(f"{w}:{i}" for w in range(4) for i in range(25))
+
+
+# -- write-behind (the service's default) --------------------------------------------------------
+
+
+def test_write_behind_queues_then_writes_in_batches(store: Store, guard: Guard) -> None:
+    store.write_behind = True
+    decision = guard.check("add me on snap: jane.d", _ctx())
+    strike = StrikeRecord(user_id="wb", created_at=datetime.now(UTC),
+                          expires_at=datetime.now(UTC) + timedelta(days=1), step="reminder",
+                          action="bounce", rule="r", surface="chat")
+    answers = [store.record_decision(decision, _ctx("wb", message=f"wb:{i}"), strike=strike if i == 0 else None)
+               for i in range(450)]
+    assert set(answers) == {QUEUED} and store.pending == 450
+    assert _message_ids(store) == []  # nothing written yet: no request waited on the database
+    assert store.pending_strikes("wb") == [strike]  # the strike ledger still sees the strike
+    assert store.strikes("wb", settle=False) == []
+    assert store.flush() == 450 and store.pending == 0  # three transactions of up to 200
+    assert _message_ids(store) == [f"wb:{i}" for i in range(450)]
+    assert [s.step for s in store.strikes("wb")] == ["reminder"]
+
+
+def test_write_behind_reads_see_what_was_queued(store: Store, guard: Guard) -> None:
+    store.write_behind = True
+    ctx = _adult_to_teen("adult-wb", message="m1")
+    decision = guard.check("add me on snap: jane.d", ctx)
+    assert decision.review_priority == "urgent"  # adult to teen: a review item
+    assert store.record_decision(decision, ctx) == QUEUED
+    items = store.review_items()  # a moderator's read writes the queue first
+    assert [i.message_id for i in items] == ["m1"] and store.pending == 0
+
+
+def test_guard_with_a_write_behind_store_is_not_degraded(tmp_path: Path) -> None:
+    store = Store.from_url(None, tmp_path, hash_key=KEY, write_behind=True)
+    store.migrate()
+    guard = Guard(store=store)
+    decisions = [guard.check("add me on snap: jane.d", _ctx("g", message=str(i), conversation=None))
+                 for i in range(3)]
+    assert [d.action for d in decisions] == [Action.BOUNCE, Action.BLOCK, Action.BLOCK]
+    assert not any(d.degraded for d in decisions)
+    store.close()  # closing writes the queue
+    reopened = Store.from_url(None, tmp_path, hash_key=KEY)
+    assert len(reopened.strikes("g")) == 3 and _message_ids(reopened) == ["0", "1", "2"]
+    reopened.close()
 
 
 # -- outage: PostgreSQL stopped mid-run --------------------------------------------------------

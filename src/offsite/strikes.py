@@ -111,6 +111,13 @@ class StrikeLedger:
         """When the current mute of ``user_id`` ends, or ``None`` when not muted."""
         return self.standing(user_id, now).muted_until
 
+    def cached(self, user_id: str | None) -> bool:
+        """True when :meth:`standing` of ``user_id`` answers without asking the store."""
+        if not user_id or self.store is None:
+            return True
+        entry = self._users.get(user_id)
+        return entry is not None and time.monotonic() - entry.fetched < self.cache_seconds
+
     def history(self, user_id: str) -> list[StrikeRecord]:
         """Every known strike of ``user_id`` (expired ones too, while kept), oldest first."""
         return list(self._records(user_id)[0])
@@ -128,7 +135,7 @@ class StrikeLedger:
         from offsite.store import StoreError
 
         try:
-            stored = store.strikes(user_id)
+            stored = store.strikes(user_id, settle=False)
         except StoreError as exc:
             log.warning("strike lookup failed (%s); using cached strikes", type(exc).__name__)
             known = list(entry.records) if entry else []

@@ -17,10 +17,11 @@ class BackendError(RuntimeError):
     """A backend cannot be opened; the message names which one and why (no secrets)."""
 
 
-def open_store(database_url: str | None, data_dir: pathlib.Path, fail_mode: str) -> Store:
+def open_store(database_url: str | None, data_dir: pathlib.Path, fail_mode: str,
+               write_behind: bool = False) -> Store:
     """Open and migrate the store."""
     try:
-        store = Store.from_url(database_url, data_dir, fail_mode=fail_mode)
+        store = Store.from_url(database_url, data_dir, fail_mode=fail_mode, write_behind=write_behind)
     except ValueError as exc:
         raise BackendError(f"store: {exc}") from None
     try:

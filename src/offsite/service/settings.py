@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     #: What to do when the store fails: ``open`` keeps checking, ``closed`` refuses.
     fail_mode: Literal["open", "closed"] = "open"
+    #: Queue decision records and write them in batches a few times a second, so that no check
+    #: waits on the database (a killed process loses the last fraction of a second of records).
+    write_behind: bool = True
     #: Allow binding a non-loopback address with no API key configured.
     insecure: bool = False
     #: Largest accepted request body in bytes (bigger ones get 413).

@@ -13,6 +13,7 @@ write or by :meth:`Store.flush`. Contact values are never stored in clear: only 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import threading
@@ -35,6 +36,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    insert,
     literal,
     select,
     text,
@@ -71,6 +73,13 @@ BUCKETS = ("hour", "day", "week", "month")
 SQLITE_FILE = "offsite.db"
 #: Longest redacted excerpt kept on a review item.
 EXCERPT_CHARS = 1000
+
+#: What :meth:`Store.record_decision` answers for a record queued in write-behind mode.
+QUEUED = 0
+#: Records written in one transaction by :meth:`Store.flush`.
+BATCH_SIZE = 200
+#: A write-behind queue this long is written by the caller instead of waiting for the flusher.
+WRITE_BEHIND_MAX = 2_000
 
 T = TypeVar("T")
 
@@ -135,6 +144,7 @@ class Store:
         fail_mode: str = "open",
         buffer_size: int = 10_000,
         retry_seconds: float = 1.0,
+        write_behind: bool = False,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         if fail_mode not in FAIL_MODES:
@@ -144,6 +154,7 @@ class Store:
         self.engine = engine
         self.fail_mode = fail_mode
         self.retry_seconds = retry_seconds
+        self.write_behind = write_behind
         self._key = hash_key
         self._clock = clock or (lambda: datetime.now(UTC))
         self._health = _Health(buffer=deque(maxlen=buffer_size))
@@ -162,11 +173,13 @@ class Store:
         fail_mode: str = "open",
         buffer_size: int = 10_000,
         retry_seconds: float = 1.0,
+        write_behind: bool = False,
         connect_timeout: int = 3,
     ) -> Store:
         """A store on ``url`` (SQLAlchemy URL; ``postgresql://`` uses psycopg 3), or on the SQLite
         file ``<data_dir>/offsite.db`` when ``url`` is ``None`` or empty. Raises ``ValueError``
-        for a malformed URL or setting. Does not connect yet; call :meth:`migrate` once."""
+        for a malformed URL or setting. Does not connect yet; call :meth:`migrate` once.
+        ``write_behind``: see :meth:`record_decision`."""
         data_dir = Path(data_dir)
         key = load_hash_key(data_dir, hash_key)
         if not url:
@@ -198,7 +211,7 @@ class Store:
         if backend == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         return cls(engine, hash_key=key, fail_mode=fail_mode, buffer_size=buffer_size,
-                   retry_seconds=retry_seconds)
+                   retry_seconds=retry_seconds, write_behind=write_behind)
 
     @classmethod
     def from_env(cls, data_dir: Path | None = None, url: str | None = None) -> Store:
@@ -278,9 +291,22 @@ class Store:
     ) -> int | None:
         """Record a decision (and its review item when the decision asks for review, and
         ``strike`` when given). Returns the event id, or ``None`` when the database is down and
-        the record was buffered to be written later."""
+        the record was buffered to be written later.
+
+        With ``write_behind`` the record is queued and :data:`QUEUED` returned at once; the
+        queue is written in batches, one transaction each, by :meth:`flush` (the service runs
+        it a few times a second and at shutdown). A request never waits on the database
+        then, at the price of losing the last fraction of a second of records if the process
+        is killed. A queue longer than :data:`WRITE_BEHIND_MAX` is written by the caller, so a
+        database that cannot keep up slows requests down instead of dropping records."""
         pending = self._prepare(decision, context, strike, at)
         health = self._health
+        if self.write_behind:
+            up = health.available
+            self._buffer(pending, degraded=not up)  # degraded: decided while the database was down
+            if up and len(health.buffer) >= WRITE_BEHIND_MAX:
+                self.flush()
+            return QUEUED if up else None
         if health.buffer:
             if time.monotonic() >= health.retry_at:
                 self.flush()
@@ -300,29 +326,40 @@ class Store:
             raise
 
     def flush(self) -> int:
-        """Write buffered records in order; returns how many were written. Stops at the first
-        failure (the rest stay buffered) and raises nothing when the database is still down."""
+        """Write buffered records in order, in batches of up to :data:`BATCH_SIZE` (one
+        transaction each); returns how many were written. Stops at the first failure (the rest
+        stay buffered) and raises nothing when the database is still down. A batch that fails
+        for another reason is written again record by record, so only the faulty record stays
+        at the head of the buffer (and the error is raised)."""
         written = 0
         with self._flush_lock:
             while True:
                 with self._lock:
-                    if not self._health.buffer:
-                        break
-                    pending = self._health.buffer[0]
+                    batch = list(itertools.islice(self._health.buffer, BATCH_SIZE))
+                if not batch:
+                    break
                 try:
-                    self._write(pending)
+                    self._write_batch(batch)
                 except StoreUnavailable:
                     break
+                except StoreError:
+                    if len(batch) == 1:
+                        raise
+                    batch = batch[:1]  # one at a time until the faulty record is at the head
+                    self._write_batch(batch)
                 with self._lock:
-                    if self._health.buffer and self._health.buffer[0] is pending:
-                        self._health.buffer.popleft()
-                written += 1
-        if written:
+                    buffer = self._health.buffer
+                    for pending in batch:  # a full buffer may have dropped some meanwhile
+                        if buffer and buffer[0] is pending:
+                            buffer.popleft()
+                written += len(batch)
+        if written and not self.write_behind:
             log.info("wrote %d buffered record(s); %d still buffered", written, self.pending)
         return written
 
-    def _buffer(self, pending: _Pending) -> None:
-        pending.event["degraded"] = True  # decided while the database was unreachable
+    def _buffer(self, pending: _Pending, *, degraded: bool = True) -> None:
+        if degraded:
+            pending.event["degraded"] = True  # decided while the database was unreachable
         with self._lock:
             buffer = self._health.buffer
             if buffer.maxlen is not None and len(buffer) >= buffer.maxlen:
@@ -388,29 +425,44 @@ class Store:
         return _Pending(event_row, kinds, tuple(contacts.values()), review, strike)
 
     def _write(self, pending: _Pending) -> int:
-        def work(session: Session) -> int:
-            row = DecisionEvent(**pending.event)
-            session.add(row)
-            session.flush()
-            event_id = row.id
-            ev = pending.event
-            for kind in pending.kinds:
-                session.add(EventKind(event_id=event_id, created_at=ev["created_at"], kind=kind,
-                                      surface=ev["surface"], action=ev["action"]))
-            for kind, digest, masked in pending.contacts:
-                session.add(ContactSighting(event_id=event_id, created_at=ev["created_at"],
-                                            sender_id=ev["sender_id"], kind=kind, contact_hash=digest,
-                                            masked=masked))
-            if pending.review is not None:
-                session.add(ReviewRow(event_id=event_id, **pending.review))
-            if pending.strike is not None:
-                s = pending.strike
-                session.add(StrikeRow(user_id=s.user_id, created_at=s.created_at, expires_at=s.expires_at,
-                                      step=s.step, action=s.action, rule=s.rule, surface=s.surface,
-                                      muted_until=s.muted_until, event_id=event_id))
-            return event_id
+        return self._write_batch([pending])[0]
 
-        return self._run(work, write=True)
+    def _write_batch(self, batch: Sequence[_Pending]) -> list[int]:
+        """Write ``batch`` in one transaction (SQLAlchemy Core: the ORM's unit of work costs
+        several times more per record); returns the event ids in order."""
+
+        def work(session: Session) -> list[int]:
+            conn = session.connection()
+            ids: list[int] = []
+            kinds: list[dict[str, Any]] = []
+            sightings: list[dict[str, Any]] = []
+            reviews: list[dict[str, Any]] = []
+            strikes: list[dict[str, Any]] = []
+            for pending in batch:
+                ev = pending.event
+                key = conn.execute(insert(DecisionEvent), ev).inserted_primary_key
+                event_id = int(key[0]) if key is not None else 0
+                ids.append(event_id)
+                kinds.extend({"event_id": event_id, "created_at": ev["created_at"], "kind": kind,
+                              "surface": ev["surface"], "action": ev["action"]} for kind in pending.kinds)
+                sightings.extend({"event_id": event_id, "created_at": ev["created_at"],
+                                  "sender_id": ev["sender_id"], "kind": kind, "contact_hash": digest,
+                                  "masked": masked} for kind, digest, masked in pending.contacts)
+                if pending.review is not None:
+                    reviews.append({"event_id": event_id, **pending.review})
+                if pending.strike is not None:
+                    s = pending.strike
+                    strikes.append({"user_id": s.user_id, "created_at": s.created_at,
+                                    "expires_at": s.expires_at, "step": s.step, "action": s.action,
+                                    "rule": s.rule, "surface": s.surface, "muted_until": s.muted_until,
+                                    "event_id": event_id})
+            for table, rows in ((EventKind, kinds), (ContactSighting, sightings), (ReviewRow, reviews),
+                                (StrikeRow, strikes)):
+                if rows:
+                    conn.execute(insert(table), rows)
+            return ids
+
+        return self._run(work, write=True, settle=False)
 
     # ------------------------------------------------------------------ reading
 
@@ -467,18 +519,20 @@ class Store:
 
         return self._run(work, write=True)
 
-    def strikes(self, user_id: str) -> list[StrikeRecord]:
-        """Every stored strike of ``user_id``, oldest first (expired ones included until purged)."""
+    def strikes(self, user_id: str, *, settle: bool = True) -> list[StrikeRecord]:
+        """Every stored strike of ``user_id``, oldest first (expired ones included until purged).
+        ``settle=False`` skips writing the write-behind queue first (the strike ledger adds
+        :meth:`pending_strikes` itself and must not wait on the database in a request)."""
 
         def work(session: Session) -> list[StrikeRecord]:
             query = select(StrikeRow).where(StrikeRow.user_id == user_id)
             rows = session.scalars(query.order_by(StrikeRow.created_at, StrikeRow.id)).all()
             return [_strike(row) for row in rows]
 
-        return self._run(work)
+        return self._run(work, settle=settle)
 
     def pending_strikes(self, user_id: str) -> list[StrikeRecord]:
-        """Strikes of ``user_id`` still waiting in the buffer (the database was down)."""
+        """Strikes of ``user_id`` still waiting in the buffer (database down, or write-behind)."""
         with self._lock:
             found = [p.strike for p in self._health.buffer if p.strike is not None]
         return [s for s in found if s.user_id == user_id]
@@ -549,7 +603,10 @@ class Store:
 
     # ------------------------------------------------------------------ plumbing
 
-    def _run(self, work: Callable[[Session], T], *, write: bool = False) -> T:
+    def _run(self, work: Callable[[Session], T], *, write: bool = False, settle: bool = True) -> T:
+        # write-behind: a read sees what this process queued (moderators read their own writes)
+        if settle and self.write_behind and self._health.buffer and self._health.available:
+            self.flush()
         try:
             with self._session(write) as session:
                 result = work(session)
