@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
 from offsite.normalize import Views
+from offsite.regex_prefixes import Beginnings, beginnings
+from offsite.wordtrie import trie_alternation
 from offsite.resources import Resources
 from offsite.spans import SpanSet
 
@@ -29,6 +31,7 @@ _ON_SITE_AFTER = re.compile(
 # Sentences: rule matches never run across a sentence stop followed by a space or a new line.
 _SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s.!?]))+[.!?]*")
 _GATE_TOKEN = re.compile(r"[a-z0-9']+|[#@]")
+_WORD_START = re.compile(r"\b\w")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,20 @@ class _Rule:
     id: str
     confidence: float
     source: str  # the expanded pattern; rules are only ever run combined
+    #: how its matches begin (at a word boundary), or None: it is searched at every position
+    beginnings: Beginnings | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Combined:
+    """Some rules as two alternations: those tried only at the words they can begin with, and
+    the rest, searched through the sentence."""
+
+    anchored: re.Pattern[str] | None
+    anchored_rules: tuple[int, ...]
+    beginnings: Beginnings
+    searched: re.Pattern[str] | None
+    searched_rules: tuple[int, ...]
 
 
 class SolicitationDetector(Detector):
@@ -56,13 +73,16 @@ class SolicitationDetector(Detector):
             key=len, reverse=True,
         )
         subs = dict(lexicon.solicitation_placeholders)
-        subs["platform"] = "(?:" + "|".join(re.escape(a) for a in aliases) + ")"
-        subs["strong"] = "(?:" + "|".join(re.escape(a) for a in strong) + ")"
-        self.rules = tuple(
-            _Rule(rule.id, rule.confidence, self._expand(rule.pattern, subs))
-            for rule in lexicon.solicitation_rules
-        )
-        self._combined_cache: dict[tuple[int, ...], re.Pattern[str]] = {}
+        # compiled with the aliases as prefix trees (fast); read for their words spelled out
+        subs["platform"] = trie_alternation(aliases)
+        subs["strong"] = trie_alternation(strong)
+        spelled = dict(subs, platform="(?:" + "|".join(re.escape(a) for a in aliases) + ")",
+                       strong="(?:" + "|".join(re.escape(a) for a in strong) + ")")
+        sources = [(rule, self._expand(rule.pattern, subs)) for rule in lexicon.solicitation_rules]
+        self.rules = tuple(_Rule(rule.id, rule.confidence, source, beginnings(source))
+                           for rule, source in sources)
+        readable = [self._expand(rule.pattern, spelled) for rule in lexicon.solicitation_rules]
+        self._combined_cache: dict[tuple[int, ...], _Combined] = {}
         # Every rule needs one of these words (a platform, a word for contact, a verb aimed at
         # the reader, a word for "elsewhere"): a set lookup spares clean messages the regexes.
         # the distinctive word of each alias ("gram" of "the gram"); ordinary words ("meeting" of
@@ -71,8 +91,8 @@ class SolicitationDetector(Detector):
         self.gate = frozenset(alias_words | set(lexicon.solicitation_gate))
         # Which gate words each rule mentions: a rule can only match where one of them stands.
         by_word: dict[str, list[int]] = {}
-        for index, rule in enumerate(self.rules):
-            source = re.sub(r"\\[a-zA-Z]", " ", rule.source)  # "\bjoin" -> " join"
+        for index, text in enumerate(readable):
+            source = re.sub(r"\\[a-zA-Z]", " ", text)  # "\bjoin" -> " join"
             for word in self.gate:
                 stem = word[:-1] if len(word) > 3 and word[-1] in "sz" else word  # "snaps" -> "snap"
                 if re.search(r"(?<![a-z])(?:" + re.escape(word) + "|" + re.escape(stem) + r")(?![a-z])", source):
@@ -129,22 +149,52 @@ class SolicitationDetector(Detector):
             indices = tuple(sorted({i for w in words for i in self.rules_by_word.get(w, ())}))
             if not indices:
                 continue
-            pattern = self._combined(indices)
+            combined = self._combined(indices)
             offset = sentence.start()
-            for match in pattern.finditer(sentence.group()):
-                yield offset + match.start(), offset + match.end(), indices[int((match.lastgroup or "r0")[1:])]
+            found: list[tuple[int, int, int]] = []
+            body = sentence.group()
+            anchored = combined.anchored
+            if anchored is not None:
+                # only where a word begins as some rule's match can (a few words of a sentence)
+                admits = combined.beginnings.admits
+                rules = combined.anchored_rules
+                reached = 0
+                for word in _WORD_START.finditer(body):
+                    pos = word.start()
+                    if pos < reached or not admits(body, pos):
+                        continue
+                    match = anchored.match(body, pos)
+                    if match is not None:
+                        found.append((pos, match.end(), rules[int((match.lastgroup or "r0")[1:])]))
+                        reached = match.end()
+            if combined.searched is not None:
+                rules = combined.searched_rules
+                found.extend((m.start(), m.end(), rules[int((m.lastgroup or "r0")[1:])])
+                             for m in combined.searched.finditer(body))
+                found.sort(key=lambda f: (f[0], f[2]))
+            for start, end, index in found:
+                yield offset + start, offset + end, index
 
-    def _combined(self, indices: tuple[int, ...]) -> re.Pattern[str]:
-        """One alternation of the given rules (cached; a handful of combinations recur)."""
-        pattern = self._combined_cache.get(indices)
-        if pattern is None:
+    def _combined(self, indices: tuple[int, ...]) -> _Combined:
+        """The given rules as alternations (cached; a handful of combinations recur)."""
+        combined = self._combined_cache.get(indices)
+        if combined is None:
             if len(self._combined_cache) >= 512:
                 self._combined_cache.clear()
-            pattern = re.compile(
-                "|".join(f"(?P<r{k}>{self.rules[i].source})" for k, i in enumerate(indices))
-            )
-            self._combined_cache[indices] = pattern
-        return pattern
+            anchored = tuple(i for i in indices if self.rules[i].beginnings is not None)
+            searched = tuple(i for i in indices if self.rules[i].beginnings is None)
+            begins = Beginnings(frozenset(), frozenset())
+            for i in anchored:
+                begins = begins | (self.rules[i].beginnings or begins)
+            combined = _Combined(self._alternation(anchored), anchored, begins,
+                                 self._alternation(searched), searched)
+            self._combined_cache[indices] = combined
+        return combined
+
+    def _alternation(self, indices: tuple[int, ...]) -> re.Pattern[str] | None:
+        if not indices:
+            return None
+        return re.compile("|".join(f"(?P<r{k}>{self.rules[i].source})" for k, i in enumerate(indices)))
 
     def validate(self, candidate: Candidate, views: Views, context: Context) -> str | None:
         """Negated matches are rule talk, not requests."""
