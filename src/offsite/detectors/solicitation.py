@@ -16,9 +16,9 @@ from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
 from offsite.normalize import Views
 from offsite.regex_prefixes import Beginnings, beginnings
-from offsite.wordtrie import trie_alternation
 from offsite.resources import Resources
 from offsite.spans import SpanSet
+from offsite.wordtrie import trie_alternation
 
 # "text me back (here on 7cups)", "message me here": the request stays on the site.
 _ON_SITE_AFTER = re.compile(
