@@ -11,6 +11,7 @@ from publicsuffixlist import PublicSuffixList
 
 from offsite.lexicon import Lexicon, Platform, load_lexicon
 from offsite.normalize import NumberReader, View
+from offsite.wordtrie import trie_alternation
 
 DEFAULT_REGIONS = ("US", "CA", "GB", "IE", "AU", "IN", "PH", "BR", "DE", "FR", "ES", "MX")
 
@@ -48,17 +49,19 @@ class PlatformIndex:
 
     def __init__(self, platforms: tuple[Platform, ...]) -> None:
         self.by_alias: dict[tuple[str, ...], tuple[Platform, bool]] = {}
-        self.max_words = 1
         for platform in platforms:
             for alias in platform.aliases:
                 words = tuple(_TOKEN.findall(alias))
                 if not words or "." in alias:
                     continue
                 self.by_alias.setdefault(words, (platform, alias in platform.ambiguous))
-                self.max_words = max(self.max_words, len(words))
         self.first_words = frozenset(words[0] for words in self.by_alias)
-        # one word of each alias that must appear for the alias to: a cheap first check
-        self.key_words = frozenset(max(words, key=len) for words in self.by_alias)
+        self.by_name = {" ".join(words): hit for words, hit in self.by_alias.items()}
+        # every alias as whole words, the words of a multi-word alias separated by spaces only;
+        # one pass of a prefix tree, leftmost first, then longest ("snap chat" before "snap")
+        self.alias_pattern = re.compile(
+            r"(?<![a-z0-9])" + trie_alternation(self.by_name).replace("\\ ", " +") + r"(?![a-z0-9])"
+        )
         self.domains: dict[str, Platform] = {}
         for platform in platforms:
             for domain in platform.domains:
@@ -76,36 +79,13 @@ class PlatformIndex:
         )
 
     def mentions(self, view: View) -> list[Mention]:
-        """Every platform alias in ``view`` as whole words (longest match first)."""
-        if self.key_words.isdisjoint(_TOKEN.findall(view.text)):
-            return []
-        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(view.text)]
+        """Every platform alias in ``view`` as whole words (longest match first). Glued words
+        are not mentions: "snapchat:jane" names snapchat, "mysnap" names nothing."""
         found: list[Mention] = []
-        i = 0
-        text = view.text
-        while i < len(tokens):
-            word = tokens[i][2]
-            matched = False
-            if word in self.first_words:
-                for size in range(min(self.max_words, len(tokens) - i), 0, -1):
-                    group = tokens[i : i + size]
-                    # words of a multi-word alias must be separated by spaces only
-                    if size > 1 and any(
-                        text[group[k][1] : group[k + 1][0]].strip(" ") != ""
-                        for k in range(size - 1)
-                    ):
-                        continue
-                    key = tuple(t[2] for t in group)
-                    hit = self.by_alias.get(key)
-                    if hit is not None:
-                        found.append(Mention(group[0][0], group[-1][1], hit[0], " ".join(key),
-                                             hit[1]))
-                        i += size
-                        matched = True
-                        break
-            if not matched:
-                # glued aliases: "snapchat:jane" is tokenised fine; "mysnap" is not a mention
-                i += 1
+        for match in self.alias_pattern.finditer(view.text):
+            alias = " ".join(match.group().split())
+            platform, ambiguous = self.by_name[alias]
+            found.append(Mention(match.start(), match.end(), platform, alias, ambiguous))
         return found
 
 
