@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
 from offsite.normalize import View, Views
+from offsite.wordtrie import trie_alternation
 
 _STREET_TYPES = (
     r"street|st|road|rd|avenue|ave|av|boulevard|blvd|lane|ln|drive|dr|way|court|ct|place|pl|"
@@ -28,6 +29,7 @@ _STREET_WORDS = frozenset(_STREET_TYPES.split("|")) | frozenset(
 )
 _STREET_SUFFIXES = ("strasse", "straße", "str", "weg", "platz", "gasse", "allee", "damm")
 _LETTERS = re.compile(r"[^\W\d_]+")
+_SUFFIXED = re.compile(trie_alternation(_STREET_SUFFIXES) + r"(?![^\W\d_])")  # "hauptstr", "lindenweg"
 _TYPE_FIRST = re.compile(
     r"\b(?:calle|avenida|rua|rue|via|viale|corso|travessa|plaza|pra[cç]a|alameda|carrera)[ \t]+"
     r"(?:(?:de|del|la|las|los|da|das|do|dos|des|du|di|della|degli)[ \t]+)?[A-Z][\w'\-]+"
@@ -62,7 +64,7 @@ class AddressDetector(Detector):
         if _DIGIT.search(original) is None:
             return
         letters = set(_LETTERS.findall(original.lower()))
-        if letters.isdisjoint(_STREET_WORDS) and not any(w.endswith(_STREET_SUFFIXES) for w in letters):
+        if letters.isdisjoint(_STREET_WORDS) and _SUFFIXED.search(original.lower()) is None:
             return  # no street word: no address
         view = views.norm
         for match in _ADDRESS.finditer(original):

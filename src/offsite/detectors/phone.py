@@ -90,6 +90,10 @@ class _Group:
     digits: str
 
 
+def _e164(number: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 def _luhn(digits: str) -> bool:
     total = 0
     for index, char in enumerate(reversed(digits)):
@@ -376,16 +380,17 @@ class PhoneDetector(Detector):
                 number = phonenumbers.parse(digits, region)
             except NumberParseException:
                 continue
-            value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
             if phonenumbers.is_valid_number(number):
                 # Regions with a national trunk prefix write national numbers with a leading 0;
                 # without it, a "valid" reading there is weak evidence.
                 trunk_ok = region in _NO_TRUNK_PREFIX or digits.startswith("0")
                 conf = (0.9 if n >= 10 else 0.75) if trunk_ok else 0.6
                 if conf > best[0]:
-                    best = (conf, f"phone.valid.{region}", value)
-            elif phonenumbers.is_possible_number(number) and best[0] < 0.5:
-                best = (0.5, f"phone.possible.{region}", value)
+                    best = (conf, f"phone.valid.{region}", _e164(number))
+                    if conf >= 0.9:
+                        break  # no later region can do better (the first best one is kept)
+            elif best[0] < 0.5 and phonenumbers.is_possible_number(number):
+                best = (0.5, f"phone.possible.{region}", _e164(number))
         formatted = len(sizes) > 1 and all(s.strip(" ") in {"", "-", ".", "/", ")", "("} or s in {") ", " (", ")-"} for s in seps)
         nanp = (sizes in ([3, 3, 4], [1, 3, 3, 4], [3, 7], [1, 3, 7], [3, 3, 2, 2])) and formatted
         if nanp and best[0] < 0.8:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
 from offsite.normalize import View, Views
+from offsite.wordtrie import trie_alternation
 
 _URL = re.compile(
     r"(?P<scheme>\b(?:https?|ftp)[ \t]*:[ \t]*/{0,3}[ \t]*)(?P<rest>[^\s<>\"'`]+)"
@@ -18,6 +19,7 @@ _URL = re.compile(
     r"|(?<![@\w.\-/])(?P<bare>(?:[a-z0-9](?:[a-z0-9\-]{0,62}[a-z0-9])?\.){1,5}[a-z][a-z0-9\-]{1,23})"
     r"(?P<path>/[^\s<>\"'`]*)?(?![\w@])"
 )
+_URL_HINT = re.compile(r"[a-z0-9]\.[a-z0-9]|:|www")
 _SPELLED = re.compile(
     r"(?<![\w.@])(?P<name>[a-z0-9][a-z0-9\-]{1,62})[ \t]*(?:[\[(][ \t]*(?:dot|\.)[ \t]*[\])]|[ \t]+dot[ \t]+)"
     r"(?P<tld>com|net|org|io|me|co|ly|gg|ee|app|xyz|info|biz|tv|us|uk|ca|de|fr|es|br|mx|ph|au|in|ie)\b"
@@ -32,6 +34,7 @@ _LINK_DISGUISE = re.compile(
 _LINK_MARKERS = ("dot", "slash", "barra", "punto", "ponto", "point", "punkt", " .", " /", "/ ", "[", "(", "{", "<",
                  ":/", ": /", "discord ", "wa ", "t me", "telegram ", ". com", ". net", ". org", ". gg", ". me",
                  ". io", ". co", ". ly", ". ee", ". app")
+_ANY_LINK_MARKER = re.compile(trie_alternation(_LINK_MARKERS))  # one scan for all of them
 # Subdomains that are the service itself, not somebody's account.
 _SERVICE_SUBDOMAINS = frozenset(
     "m mobile web www api app apps help support about blog news developers business business.facebook "
@@ -53,12 +56,14 @@ class UrlDetector(Detector):
         if "." not in text and ":" not in text and "dot" not in text and "/" not in text:
             return
         found = []
-        for match in _URL.finditer(text):
+        # a scheme needs ":", a www link "www", a bare domain a dot between letters or digits
+        matches = _URL.finditer(text) if _URL_HINT.search(text) is not None else ()
+        for match in matches:
             cand = self._candidate(view, match)
             if cand is not None:
                 found.append(cand)
                 yield cand
-        if not any(marker in text for marker in _LINK_MARKERS) or _LINK_DISGUISE.search(text) is None:
+        if _ANY_LINK_MARKER.search(text) is None or _LINK_DISGUISE.search(text) is None:
             return
         link = views.link
         if link.text != text:
