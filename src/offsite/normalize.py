@@ -157,12 +157,24 @@ class View:
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_ASCII_LOWER = {ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 
 
 def normalize(text: str) -> View:
     """The ``norm`` view of ``text``."""
     if text.isascii():
         return View("norm", text.lower())
+    # Most texts fold character for character (homoglyphs, accents, fullwidth forms): one
+    # translation of the whole text then, and the offset map stays the identity.
+    table: dict[int, str] = dict(_ASCII_LOWER)
+    for char in set(text):
+        if char > "\x7f":
+            folded_char = fold_char(char)
+            if len(folded_char) != 1:
+                break
+            table[ord(char)] = folded_char
+    else:
+        return View("norm", text.translate(table))
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

@@ -38,6 +38,9 @@ class Beginnings:
         """True when a match may begin at ``pos`` of ``text``."""
         return text[pos : pos + WIDTH] in self.pairs or text[pos : pos + 1] in self.singles
 
+    def __bool__(self) -> bool:
+        return bool(self.pairs or self.singles)
+
     def __or__(self, other: Beginnings) -> Beginnings:
         return Beginnings(self.pairs | other.pairs, self.singles | other.singles)
 

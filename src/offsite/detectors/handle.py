@@ -71,10 +71,12 @@ class HandleDetector(Detector):
         text = joined.text
         mentions = self.resources.platforms.mentions(alpha)
         seen: set[tuple[int, int]] = set()
+        previous_end = 0
         for mention in mentions:
+            floor, previous_end = previous_end, mention.end
             if mention.platform.id == "phone":
                 continue  # numbers are the phone detector's work
-            for cand in self._around(mention, joined, alpha, views.original):
+            for cand in self._around(mention, joined, alpha, views.original, floor):
                 if (cand.start, cand.end) not in seen:
                     seen.add((cand.start, cand.end))
                     yield cand
@@ -123,7 +125,11 @@ class HandleDetector(Detector):
     def _nearest(self, mentions: list[Mention], pos: int) -> Platform:
         return min(mentions, key=lambda m: abs(m.start - pos)).platform
 
-    def _around(self, mention: Mention, joined: View, alpha: View, original: str) -> Iterator[Candidate]:
+    def _around(self, mention: Mention, joined: View, alpha: View, original: str,
+                floor: int = 0) -> Iterator[Candidate]:
+        """Handles right after the platform word, and handle-shaped names right before it (not
+        reaching back past ``floor``, the end of the previous platform word: a name there is
+        the previous word's, and repeated platform words cost no more than the text)."""
         platform = mention.platform
         after = _AFTER.match(alpha.text, mention.end)
         if platform.id == "email" and (after is None or (after.group("link") or "").strip() != ":"):
@@ -162,7 +168,7 @@ class HandleDetector(Detector):
                                               conf, strong)
                 if cand is not None:
                     yield cand
-        window_start = max(0, mention.start - 48)
+        window_start = max(floor, mention.start - 48)
         before = _BEFORE.search(alpha.text, window_start, mention.start)
         if before is not None:
             start, end = before.start("handle"), before.end("handle")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
@@ -45,11 +46,10 @@ class _Rule:
 
 @dataclass(frozen=True, slots=True)
 class _Combined:
-    """Some rules as two alternations: those tried only at the words they can begin with, and
-    the rest, searched through the sentence."""
+    """What a sentence with some gate words is tried with: the beginnings of the anchored rules
+    among them (positions where the anchored alternation is worth trying), and the other rules
+    as one alternation searched through the sentence."""
 
-    anchored: re.Pattern[str] | None
-    anchored_rules: tuple[int, ...]
     beginnings: Beginnings
     searched: re.Pattern[str] | None
     searched_rules: tuple[int, ...]
@@ -100,6 +100,7 @@ class SolicitationDetector(Detector):
         every_rule = tuple(range(len(self.rules)))
         # a gate word no rule spells out literally (spelled through regex syntax) keeps every rule
         self.rules_by_word = {w: tuple(by_word[w]) if w in by_word else every_rule for w in self.gate}
+        self._anchored  # compiled now, not in the first request that needs it  # noqa: B018
         negations = sorted(lexicon.negations, key=len, reverse=True)
         self.negation = re.compile(
             r"\b(?:" + "|".join(re.escape(n) for n in negations) + r")\b[\w' ]{0,12}\Z"
@@ -153,11 +154,12 @@ class SolicitationDetector(Detector):
             offset = sentence.start()
             found: list[tuple[int, int, int]] = []
             body = sentence.group()
-            anchored = combined.anchored
-            if anchored is not None:
-                # only where a word begins as some rule's match can (a few words of a sentence)
+            if combined.beginnings:
+                # Only where a word begins as a match of one of these rules can (a few words of a
+                # sentence). The alternation holds every anchored rule, so that it is compiled
+                # once; the others need gate words this sentence lacks, and cannot match.
+                anchored, rules = self._anchored
                 admits = combined.beginnings.admits
-                rules = combined.anchored_rules
                 reached = 0
                 for word in _WORD_START.finditer(body):
                     pos = word.start()
@@ -181,15 +183,19 @@ class SolicitationDetector(Detector):
         if combined is None:
             if len(self._combined_cache) >= 512:
                 self._combined_cache.clear()
-            anchored = tuple(i for i in indices if self.rules[i].beginnings is not None)
             searched = tuple(i for i in indices if self.rules[i].beginnings is None)
             begins = Beginnings(frozenset(), frozenset())
-            for i in anchored:
+            for i in indices:
                 begins = begins | (self.rules[i].beginnings or begins)
-            combined = _Combined(self._alternation(anchored), anchored, begins,
-                                 self._alternation(searched), searched)
+            combined = _Combined(begins, self._alternation(searched), searched)
             self._combined_cache[indices] = combined
         return combined
+
+    @cached_property
+    def _anchored(self) -> tuple[re.Pattern[str], tuple[int, ...]]:
+        """Every rule with known beginnings as one alternation, and the rule index of each branch."""
+        indices = tuple(i for i, rule in enumerate(self.rules) if rule.beginnings is not None)
+        return self._alternation(indices) or re.compile("(?!)"), indices
 
     def _alternation(self, indices: tuple[int, ...]) -> re.Pattern[str] | None:
         if not indices:
