@@ -234,6 +234,7 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 _LEET_WORD = re.compile(r"(?<![a-z0-9$!|@])[a-z0-9$!|@€]*[a-z][a-z0-9$!|@€]*(?![a-z0-9$!|@])")
 _LEET_CHARS = re.compile(r"[0-9$!|@€]")
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789$!|@€")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 _SHORT_LEET_WORDS = frozenset({"do", "to", "so", "no", "go", "yo", "ur", "ig", "sc", "fb", "wa", "dc", "tg", "dm"})
@@ -260,7 +261,7 @@ def read_leetspeak(view: View) -> View:
             continue
         done = match.end()
         word = match.group()
-        letters = sum(c.isalpha() for c in word)
+        letters = len(_LETTER.findall(word))
         # "@jane" stays a mention and "b4" or "2day" stay as typed; only words that are mostly
         # letters are read ("1nsta", "d!scord", "sn4pch4t").
         if len(word) < 2 or letters * 2 < len(word) or word.startswith("@") or word.isdigit():

@@ -146,11 +146,23 @@ class Resources:
         host = host.lower().rstrip(".")
         if host.startswith("www."):
             host = host[4:]
-        full = f"{host}/{path.lstrip('/')}".rstrip("/")
-        for domain in self.allowed_domains:
-            if "/" in domain:
-                if full.startswith(domain):
-                    return True
-            elif host == domain or host.endswith("." + domain):
+        domains, prefixes = self._allowed_split
+        # the host and every parent domain of it ("help.example.org", "example.org", "org")
+        name = host
+        while True:
+            if name in domains:
                 return True
+            dot = name.find(".")
+            if dot < 0:
+                break
+            name = name[dot + 1 :]
+        if prefixes:
+            full = f"{host}/{path.lstrip('/')}".rstrip("/")
+            return full.startswith(prefixes)
         return False
+
+    @cached_property
+    def _allowed_split(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        """Allowed domains as a set, and the allowed links with a path ("example.org/help")."""
+        return (frozenset(d for d in self.allowed_domains if "/" not in d),
+                tuple(sorted(d for d in self.allowed_domains if "/" in d)))

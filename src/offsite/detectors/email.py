@@ -44,6 +44,8 @@ _EMAIL_NO_SUFFIX = re.compile(
 )
 _DOT_SPLIT = re.compile(_DOT)
 _PREFILTER = re.compile(rf"@|\b(?:{_AT_WORDS})\b")
+_AT_SIGN = re.compile("@")
+_AT_WORD = re.compile(rf"\b(?:{_AT_WORDS})\b")
 
 MAIL_PROVIDERS = frozenset(
     "gmail googlemail hotmail outlook live msn yahoo ymail icloud me aol proton protonmail pm "
@@ -71,6 +73,8 @@ def _local_start(text: str, anchor: int) -> int:
     while j > 0 and text[j - 1] in _LOCAL_CHARS and i - j < 64:
         j -= 1
     for _ in range(3):  # spelled dots inside the local part: "ana punto lopez arroba ..."
+        if j == 0 or text[j - 1] not in " \t":
+            break  # a spelled dot ends in a space
         before = _SPELLED_DOT_BEFORE.search(text, max(0, j - 80), j)
         if before is None:
             break
@@ -93,7 +97,7 @@ class EmailDetector(Detector):
         taken = SpanSet()
         # Literal "@" first, then spelled "at": each anchored at the local part found by a short
         # backward scan, so the cost stays linear however many anchors a text holds.
-        anchors = sorted(_PREFILTER.finditer(text), key=lambda a: (a.group() != "@", a.start()))
+        anchors = [*_AT_SIGN.finditer(text), *_AT_WORD.finditer(text)]
         for anchor in anchors:
             pos = anchor.start()
             if taken.covers(pos):
