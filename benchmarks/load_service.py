@@ -78,10 +78,21 @@ def load_texts() -> list[str]:
     return texts + clean * max(1, len(texts) // 12)
 
 
-def build_requests(count: int, seed: int) -> list[bytes]:
-    """``count`` distinct raw HTTP requests (bodies vary by text, surface, sender, conversation)."""
+def traffic_texts(count: int, seed: int) -> list[str]:
+    """Realistic chat traffic (about 90% clean), the mix of the throughput benchmark."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from benchmarks.traffic import generate
+
+    return [m.text for m in generate(count, seed=seed)]
+
+
+def build_requests(count: int, seed: int, mix: str = "dev") -> list[bytes]:
+    """``count`` distinct raw HTTP requests (bodies vary by text, surface, sender, conversation).
+    ``mix``: ``dev`` (the dev set plus everyday messages, about a third with contact) or
+    ``traffic`` (realistic chat traffic, about a tenth with contact)."""
     rng = random.Random(seed)
-    texts = load_texts()
+    texts = load_texts() if mix == "dev" else traffic_texts(count, seed)
     surfaces = ["chat"] * 6 + ["room"] * 3 + ["profile"]
     out: list[bytes] = []
     for i in range(count):
@@ -202,7 +213,7 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 def run_one(label: str, workers: int, env_extra: dict[str, str], args: argparse.Namespace) -> dict[str, object]:
     """Start a server, load it, stop it; returns the result row."""
-    requests = build_requests(5000, args.seed)
+    requests = build_requests(5000, args.seed, args.mix)
     with tempfile.TemporaryDirectory() as tmp:
         if args.port:
             proc, port = None, args.port
@@ -229,6 +240,7 @@ def run_one(label: str, workers: int, env_extra: dict[str, str], args: argparse.
     done = len(lat)
     row: dict[str, object] = {
         "config": label,
+        "mix": args.mix,
         "workers": workers,
         "connections": args.connections,
         "seconds": round(elapsed, 1),
@@ -262,6 +274,9 @@ def main() -> None:
     parser.add_argument("--only", choices=["embedded", "shared", "none"], help="run one configuration")
     parser.add_argument("--port", type=int, help="load a server already running on 127.0.0.1:PORT instead")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--mix", choices=["dev", "traffic"], default="dev",
+                        help="dev: dev-set texts, about a third with contact; traffic: realistic chat, "
+                             "about a tenth")
     parser.add_argument("--output", type=pathlib.Path, help="append the JSON rows to this file")
     args = parser.parse_args()
     if not 0 < args.duration <= MAX_DURATION_S:

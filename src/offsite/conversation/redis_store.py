@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -58,6 +59,7 @@ class RedisStateStore:
         socket_timeout: float = 0.5,
         retry_after: float = 2.0,
         max_attempts: int = 20,
+        known_size: int = 4096,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if (url is None) == (client is None):
@@ -85,6 +87,11 @@ class RedisStateStore:
         self._lock = threading.Lock()
         self._down_until = 0.0
         self._compare_and_set = self.client.register_script(_COMPARE_AND_SET)
+        # The value this process last wrote per key: an update first assumes it is still current
+        # and sends only the compare-and-set (one round trip instead of two); when another
+        # worker wrote meanwhile the compare fails and the update reads the key as usual.
+        self._known: OrderedDict[str, str] = OrderedDict()
+        self._known_size = max(0, known_size)
 
     def key(self, key: str) -> str:
         """The Redis key for a conversation (long ids are hashed)."""
@@ -103,24 +110,55 @@ class RedisStateStore:
         ttl_ms = str(max(1, int(ttl_seconds * 1000)))
 
         def attempt() -> None:
+            assumed = self._recall(rkey)
             for _ in range(self.max_attempts):
-                raw: Any = self.client.get(rkey)
-                current = raw if raw is None or isinstance(raw, str) else str(raw)
+                current: str | None
+                if assumed is not None:
+                    current, read, assumed = assumed, False, None
+                else:
+                    raw: Any = self.client.get(rkey)
+                    current, read = (raw if raw is None or isinstance(raw, str) else str(raw)), True
                 new = change(current)
+                if new == current:
+                    if read:
+                        return  # nothing to write
+                    continue  # unchanged from the assumed value: read the key to be sure
                 written = self._compare_and_set(
                     keys=[rkey],
                     args=["0" if current is None else "1", current or "", "1" if new is None else "0",
                           new or "", ttl_ms],
                 )
                 if written == 1:
+                    self._remember(rkey, new)
                     return
+                self._forget(rkey)  # another worker wrote it: read it next time round
             raise StateStoreError(f"redis store: gave up after {self.max_attempts} conflicting writes")
 
         self._call(attempt)
 
     def delete(self, key: str) -> None:
         """Remove ``key``."""
-        self._call(lambda: self.client.delete(self.key(key)))
+        rkey = self.key(key)
+        self._forget(rkey)
+        self._call(lambda: self.client.delete(rkey))
+
+    def _recall(self, rkey: str) -> str | None:
+        with self._lock:
+            return self._known.get(rkey)
+
+    def _remember(self, rkey: str, value: str | None) -> None:
+        with self._lock:
+            if value is None or self._known_size == 0:
+                self._known.pop(rkey, None)
+                return
+            self._known[rkey] = value
+            self._known.move_to_end(rkey)
+            while len(self._known) > self._known_size:
+                self._known.popitem(last=False)
+
+    def _forget(self, rkey: str) -> None:
+        with self._lock:
+            self._known.pop(rkey, None)
 
     def ping(self) -> bool:
         """True when the server answers."""

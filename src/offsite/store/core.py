@@ -42,7 +42,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Row, make_url
 from sqlalchemy.exc import (
     ArgumentError,
     DBAPIError,
@@ -525,8 +525,10 @@ class Store:
         :meth:`pending_strikes` itself and must not wait on the database in a request)."""
 
         def work(session: Session) -> list[StrikeRecord]:
-            query = select(StrikeRow).where(StrikeRow.user_id == user_id)
-            rows = session.scalars(query.order_by(StrikeRow.created_at, StrikeRow.id)).all()
+            # Core rows, not ORM objects: read for every sender whose standing is not cached
+            table = StrikeRow.__table__
+            query = select(table).where(table.c.user_id == user_id)
+            rows = session.execute(query.order_by(table.c.created_at, table.c.id)).all()
             return [_strike(row) for row in rows]
 
         return self._run(work, settle=settle)
@@ -688,7 +690,7 @@ class Store:
         return sorted(s for s in session.scalars(query.limit(50)).all() if s is not None)
 
 
-def _strike(row: StrikeRow) -> StrikeRecord:
+def _strike(row: StrikeRow | Row[Any]) -> StrikeRecord:
     return StrikeRecord(
         id=row.id, user_id=row.user_id, created_at=row.created_at, expires_at=row.expires_at, step=row.step,
         action=row.action, rule=row.rule, surface=row.surface, muted_until=row.muted_until,
