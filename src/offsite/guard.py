@@ -17,6 +17,7 @@ from offsite.conversation import ConversationTracker, MemoryStateStore, StateSto
 from offsite.detectors.base import Trace
 from offsite.lexicon import Lexicon, load_lexicon
 from offsite.models import Action, Context, Decision, Finding, TraceStep
+from offsite.normalize import Views
 from offsite.notices import NoticeError, Notices, default_notices
 from offsite.pipeline import Detection
 from offsite.policy import Policy, Verdict
@@ -82,8 +83,11 @@ class Guard:
 
     def detect(self, text: str, context: Context | None = None, *, explain: bool = False) -> CheckResult:
         """Findings in one text, without deciding anything."""
+        return self._detect(text, context or Context(), explain, None)
+
+    def _detect(self, text: str, context: Context, explain: bool, views: Views | None) -> CheckResult:
         trace = Trace(enabled=explain)
-        findings = self.detection.find(text, context or Context(), trace)
+        findings = self.detection.find(text, context, trace, views)
         return CheckResult(tuple(findings), tuple(trace.steps))
 
     def check(self, text: str, context: Context | None = None, *, explain: bool = False) -> Decision:
@@ -92,10 +96,12 @@ class Guard:
         context = context or Context()
         if not isinstance(text, str):
             raise TypeError("text must be a str")
-        result = self.detect(text, context, explain=explain)
+        # one set of views for detection and the conversation window (each built lazily, once)
+        views = Views(text, self.resources.numbers)
+        result = self._detect(text, context, explain, views)
         degraded = False
         if context.conversation_id is not None:
-            seen = self.conversations.observe(text, context, result.findings, explain=explain)
+            seen = self.conversations.observe(text, context, result.findings, explain=explain, views=views)
             result = CheckResult(seen.findings, result.trace + seen.trace)
             degraded = seen.degraded
         decision = self._decide(text, context, result, explain)

@@ -456,6 +456,8 @@ class Views:
     def __init__(self, original: str, reader: NumberReader) -> None:
         self.original = original
         self._reader = reader
+        #: what detectors derive from these views and share (e.g. platform mentions), by name
+        self.memo: dict[str, object] = {}
 
     @cached_property
     def norm(self) -> View:

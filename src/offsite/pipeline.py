@@ -24,9 +24,11 @@ class Detection:
         self.resources = resources
         self.detectors = detectors
 
-    def find(self, text: str, context: Context, trace: Trace) -> list[Finding]:
-        """All findings in ``text``, non-overlapping, in text order."""
-        views = Views(text, self.resources.numbers)
+    def find(self, text: str, context: Context, trace: Trace, views: Views | None = None) -> list[Finding]:
+        """All findings in ``text``, non-overlapping, in text order. ``views`` of ``text`` may be
+        passed in when the caller needs them too (they are built lazily, once)."""
+        if views is None or views.original is not text:
+            views = Views(text, self.resources.numbers)
         found: list[Finding] = []
         for detector in self.detectors:
             found.extend(detector.run(views, context, trace))

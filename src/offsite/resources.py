@@ -10,7 +10,7 @@ from functools import cached_property
 from publicsuffixlist import PublicSuffixList
 
 from offsite.lexicon import Lexicon, Platform, load_lexicon
-from offsite.normalize import NumberReader, View
+from offsite.normalize import NumberReader, View, Views
 from offsite.wordtrie import trie_alternation
 
 DEFAULT_REGIONS = ("US", "CA", "GB", "IE", "AU", "IN", "PH", "BR", "DE", "FR", "ES", "MX")
@@ -77,6 +77,13 @@ class PlatformIndex:
         self.invites: tuple[tuple[str, Platform], ...] = tuple(
             (prefix, platform) for platform in platforms for prefix in platform.invites
         )
+
+    def mentions_in(self, views: Views) -> list[Mention]:
+        """:meth:`mentions` of ``views.alpha``, found once per text and shared (do not modify)."""
+        found = views.memo.get("mentions")
+        if found is None:
+            found = views.memo["mentions"] = self.mentions(views.alpha)
+        return found  # type: ignore[return-value]  # only this method writes the key
 
     def mentions(self, view: View) -> list[Mention]:
         """Every platform alias in ``view`` as whole words (longest match first). Glued words

@@ -35,6 +35,7 @@ import re
 import threading
 import time
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -77,6 +78,9 @@ _MIN_PIECED_DIGITS = 10
 _HEAD_CHARS = 256
 #: messages longer than this are not read as questions or answers; only their end is kept
 _ANALYSED_CHARS = 300
+_ANY_DIGIT = re.compile(r"\d")
+#: Windows this tracker wrote, kept parsed for the next message of each conversation.
+_PARSED_CACHE = 2048
 _LINK_BEFORE = re.compile(r"(?:[:=>\-]|\b(?:is|es|e|ist|est|its|it's|'s))\s*\Z")
 _IDENTITY_BEFORE = re.compile(
     r"\b(?:i'?m|im|i am|it'?s|its|search|find|add|look up|look for|called|as|under|soy|sou|je suis|ich bin)"
@@ -186,6 +190,7 @@ class ConversationTracker:
         self._lock = threading.Lock()
         self._failing = False
         self._analysed = max(_ANALYSED_CHARS, 2 * self.settings.max_fragment_chars)
+        self._parsed: OrderedDict[str, ConversationState] = OrderedDict()
         aliases: dict[str, tuple[str, bool]] = {}
         for words, (platform, ambiguous) in self.resources.platforms.by_alias.items():
             aliases.setdefault(" ".join(words), (platform.id, ambiguous))
@@ -194,15 +199,17 @@ class ConversationTracker:
     # -- public -------------------------------------------------------------------------------
 
     def observe(self, text: str, context: Context, findings: Sequence[Finding], *,
-                explain: bool = False) -> Observation:
+                explain: bool = False, views: Views | None = None) -> Observation:
         """Check ``text`` against its conversation's window and record it. ``findings`` are the
-        single-message findings of ``text``. Never raises because of the store."""
+        single-message findings of ``text`` (``views``: its views, when already built). Never
+        raises because of the store."""
         conversation = context.conversation_id
         if conversation is None:
             return Observation(tuple(findings), False, context.message_id)
         # Questions, answers and kept tails only need the end of a long message (bounded cost).
-        views = Views(text[-self._analysed :], self.resources.numbers)
         short = len(text) <= self._analysed
+        if views is None or views.original is not text or not short:
+            views = Views(text[-self._analysed :], self.resources.numbers)
         now = context.timestamp if context.timestamp is not None else self._clock()
         sender = _bounded_id(context.sender.id or _ANONYMOUS)
         question = self._question(views, findings) if short else None
@@ -216,7 +223,9 @@ class ConversationTracker:
             step = self._step(state, text, views if short else None, views, context, sender, now, single,
                               question, explain)
             result[:] = [step]
-            return step.state.to_json()
+            stored = step.state.to_json()
+            self._remember(stored, step.state)
+            return stored
 
         try:
             self.store.update(conversation, change, self.settings.max_seconds)
@@ -246,9 +255,21 @@ class ConversationTracker:
 
     # -- one message --------------------------------------------------------------------------
 
+    def _remember(self, raw: str, state: ConversationState) -> None:
+        """Keep the parsed form of a window this tracker wrote: the next message of the
+        conversation usually reads back exactly that string (states are immutable)."""
+        with self._lock:
+            self._parsed[raw] = state
+            if len(self._parsed) > _PARSED_CACHE:
+                self._parsed.popitem(last=False)
+
     def _load(self, raw: str | None) -> ConversationState:
         if raw is None:
             return ConversationState()
+        with self._lock:
+            known = self._parsed.pop(raw, None)  # read once: the window changes with each message
+        if known is not None:
+            return known
         try:
             return ConversationState.from_json(raw)
         except StateFormatError as exc:
@@ -485,7 +506,7 @@ class ConversationTracker:
         ig?"), with a solicitation finding when no detector reported the question."""
         alpha = views.alpha
         text = alpha.text
-        for mention in reversed(self.resources.platforms.mentions(alpha)):
+        for mention in reversed(self.resources.platforms.mentions_in(views)):
             if mention.platform.id in ("phone", "email"):
                 continue
             pre = text[max(0, mention.start - 60) : mention.start]
@@ -515,14 +536,14 @@ class ConversationTracker:
         for finding in findings:
             if finding.kind != Kind.SOLICITATION:
                 continue
-            for mention in self.resources.platforms.mentions(alpha):
+            for mention in self.resources.platforms.mentions_in(views):
                 start, end = alpha.to_original(mention.start, mention.end)
                 if finding.start <= start and end <= finding.end + 1 and mention.platform.id not in ("phone", "email"):
                     return _Question(mention.platform.id, None)
         return None
 
     def _named_platform(self, views: Views) -> str | None:
-        for mention in reversed(self.resources.platforms.mentions(views.alpha)):
+        for mention in reversed(self.resources.platforms.mentions_in(views)):
             if not mention.ambiguous and mention.platform.id not in ("phone", "email"):
                 return mention.platform.id
         return None
@@ -582,13 +603,13 @@ class ConversationTracker:
         if not tokens:
             return ""
         norm = views.norm.text
-        suggestive = (
+        suggestive = (  # cheapest tests first: the number-word view is built only when needed
             len(tokens) <= _SHORT_TOKENS
-            or any(c.isdigit() for c in norm)
+            or _ANY_DIGIT.search(norm) is not None
             or bool(_INNER_PUNCT.search(norm))
             or bool(_CUE.search(norm))
+            or bool(self.resources.platforms.mentions_in(views))
             or views.digits.text != views.joined.text
-            or bool(self.resources.platforms.mentions(views.alpha))
         )
         if not suggestive:
             return ""

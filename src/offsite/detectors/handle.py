@@ -69,7 +69,7 @@ class HandleDetector(Detector):
         alpha = views.alpha
         joined = views.joined
         text = joined.text
-        mentions = self.resources.platforms.mentions(alpha)
+        mentions = self.resources.platforms.mentions_in(views)
         seen: set[tuple[int, int]] = set()
         previous_end = 0
         for mention in mentions:
