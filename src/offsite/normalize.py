@@ -407,7 +407,10 @@ def read_number_words(view: View, reader: NumberReader) -> View:
             pending_mult = 0
             continue
         previous = edits[-1] if edits else None
-        if pending_mult and len(tok_digits) == 1:
+        french = _french_compound(text, previous, start, end, tok_digits)
+        if french is not None:
+            edits[-1] = french
+        elif pending_mult and len(tok_digits) == 1:
             edits.append((mult_start, end, tok_digits * pending_mult))
         elif (
             previous is not None and len(previous[2]) == 2 and previous[2].endswith("0")
@@ -423,13 +426,34 @@ def read_number_words(view: View, reader: NumberReader) -> View:
     return view.rewrite("digits", edits)
 
 
+_FRENCH_LINK = frozenset({"-", " ", " et ", "-et-"})
+
+
+def _french_compound(text: str, previous: tuple[int, int, str] | None, start: int, end: int,
+                     digits: str) -> tuple[int, int, str] | None:
+    """French numbers above 69 are sums and products: "soixante-dix-sept" 77, "quatre-vingt-douze"
+    92, "soixante et onze" 71. Returns the previous edit extended over this word, or None."""
+    if previous is None or text[start:end].isdigit() or text[previous[1] : start] not in _FRENCH_LINK:
+        return None
+    before, word = text[previous[0] : previous[1]], text[start:end]
+    if before.endswith("quatre") and previous[2].endswith("4") and word in ("vingt", "vingts"):
+        return (previous[0], end, previous[2][:-1] + "80")  # quatre-vingt(s)
+    if previous[2] in ("60", "80") and (before.endswith("soixante") or before.endswith("vingt")) \
+            and len(digits) == 2 and digits.startswith("1"):
+        return (previous[0], end, str(int(previous[2]) + int(digits)))  # soixante-dix, -douze
+    if before.endswith("dix") and previous[2].endswith("10") and word in ("sept", "huit", "neuf"):
+        return (previous[0], end, previous[2][:-2] + "1" + digits)  # dix-sept
+    return None
+
+
 _LINK_REWRITES = re.compile(
     r"(?P<dot>[ \t]*[\[(<{][ \t]*(?:\.|dot|punto|ponto|point|punkt)[ \t]*[\])>}][ \t]*"
     r"|[ \t]+(?:dot|punto|ponto|point|punkt)[ \t]+|(?<=[a-z0-9])[ \t]+\.[ \t]*(?=[a-z0-9])"
     r"|(?<=[a-z0-9])[ \t]*\.[ \t]+(?=(?:com|net|org|gg|me|io|co|ly|ee|app)\b))"
     r"|(?P<slash>[ \t]+(?:slash|barra)[ \t]+|(?<=[a-z0-9])[ \t]*/[ \t]+|(?<=[a-z0-9])[ \t]+/[ \t]*)"
     r"|(?P<scheme>[ \t]*:[ \t]*/[ \t]*/[ \t]*)"
-    r"|(?P<host>\b(?:discord|wa|t|telegram|snapchat|instagram|linktr)[ \t]+(?=(?:gg|me|com|ee)[ \t]*/))"
+    r"|(?P<host>\b(?:discord|wa|t|telegram|snapchat|instagram|linktr)[ \t]+"
+    r"(?=(?:gg|me|com|ee)(?:[ \t]*/|[ \t]+(?:slash|barra)[ \t]+)))"  # "discord gg slash jane"
 )
 
 

@@ -49,6 +49,12 @@ POSITIVES = [
     # a standalone @name where it can only be an off-site account
     pos("@jane_d", ["@jane_d"], H, Surface.PROFILE),
     pos("find me @jane.d.art", ["@jane.d.art"], H, Surface.PROFILE),
+    # separators spelled out, platform lists, look-alike letters in the name
+    pos("my insta is jane underscore doe", ["jane underscore doe"], H),
+    pos("snap: moon dot child", ["moon dot child"], H),
+    pos("snap or ig both moon.child", ["moon.child"], H),
+    pos("snapchat - 🅻🅸🅻🅱🅴🅰🅽", ["🅻🅸🅻🅱🅴🅰🅽"], H),
+    pos("snap: ｊａｎｅｄｏｅ", ["ｊａｎｅｄｏｅ"], H),
 ]
 
 NEGATIVES = [
@@ -76,6 +82,12 @@ NEGATIVES = [
     neg("@here welcome to the room", Surface.ROOM),
     neg("@Mods can you help", Surface.ROOM),
     neg("thanks @maria_k for sharing", Surface.ROOM),
+    # a dash or "both" after a platform word, accents, another script: not a name
+    neg("tiktok - brainrot"),
+    neg("facebook — grandma uses it"),
+    neg("snap or ig both suck"),
+    neg("ich hab snapchat gelöscht"),
+    neg("instagram привет"),
 ]
 
 

@@ -141,3 +141,10 @@ def test_crisis_line_is_traced_as_rejected() -> None:
         step.detector == "phone" and step.outcome == "rejected" and "crisis" in step.reason
         for step in result.trace
     ), result.trace
+
+
+def test_french_numbers_above_69_read_as_their_value() -> None:
+    """"zéro six trente-neuf quatre-vingt-dix-huit douze trente-quatre" is 06 39 98 12 34."""
+    found = guard().check("mon numéro c'est zéro six trente-neuf quatre-vingt-dix-huit douze trente-quatre").findings
+    assert [f.kind for f in found] == [Kind.PHONE]
+    assert (found[0].value or "").endswith("639981234")  # the region is a guess; the digits are read

@@ -37,6 +37,8 @@ POSITIVES = [
     pos("my site is janedoe dot com", ["janedoe dot com"], U),
     pos("janedoe(dot)net", ["janedoe(dot)net"], U),
     pos("janedoe[.]com", ["janedoe[.]com"], U),
+    pos("discord gg slash ventzone", ["discord gg slash ventzone"], Kind.INVITE),
+    pos("t me slash jane_doe", ["t me slash jane_doe"], Kind.INVITE),
 ]
 
 NEGATIVES = [
@@ -60,6 +62,8 @@ NEGATIVES = [
     neg("call 988 if you need to"),
     neg("please don't post links here", Surface.ROOM),
     neg("it costs $19.99 at the store.I went home after"),
+    neg("i use instagram dot com a lot"),  # a service's home page, spelled
+    neg("i read the slash fiction"),
 ]
 
 

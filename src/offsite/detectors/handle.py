@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from offsite.detectors.base import Candidate, Detector
@@ -24,13 +25,26 @@ _GAP = r"[ \t]*(?:[\u2600-\u27bf\U0001f300-\U0001faff][ \t]*){0,3}"
 # After the platform word: optional "id/username", then "is", ":", "=", "-", "(" ...
 _AFTER = re.compile(
     r"[ \t]*(?:(?P<label>id|name|username|user name|user|handle|acc|account|addy|tag|@)[ \t]*)?"
-    r"(?P<link>(?:is|'s|s|es|ist|e|est|c'est|cest|c est|me[ \t]+at|me[ \t]+on|at|me|as|under|como|comme|als)\b[ \t]*:?|:|=|-|,|\u2013|\u2014|>|->|=>|\(|\[|\")?"
+    r"(?P<link>(?:is|'s|s|es|ist|e|est|c'est|cest|c est|me[ \t]+at|me[ \t]+on|at|me|as|under|como|comme|als"
+    r"|both|everywhere|on both|on all|on all of them)\b[ \t]*:?|:|=|-|,|\u2013|\u2014|>|->|=>|\(|\[|\")?"
     rf"{_GAP}(?P<open>[(\[\"]?)[ \t]*"
     rf"(?P<handle>{_HANDLE})"
 )
 # Before the platform word: "<handle> on <platform>", "<handle> (insta)"
 _BEFORE = re.compile(
     rf"(?P<handle>{_HANDLE})[ \t]*(?:(?:on|in|at|@|sur|en|no|na|auf|bei|su|via)[ \t]+(?:the[ \t]+|my[ \t]+)?|[(\[][ \t]*|-[ \t]*|is my[ \t]+|es mi[ \t]+|e o meu[ \t]+)\Z"
+)
+# A handle spelled with its separators in words: "jane underscore doe", "moon dot child".
+_SPELLED_SEPARATOR = re.compile(
+    r"[ \t]+(?P<sep>underscore|under score|dot|period|dash|hyphen|punto|ponto|point|punkt|guion bajo|tiret)"
+    r"[ \t]+(?P<part>[a-z0-9]+)"
+)
+_SEPARATOR_CHAR = {"underscore": "_", "under score": "_", "guion bajo": "_", "dot": ".", "period": ".",
+                   "punto": ".", "ponto": ".", "point": ".", "punkt": ".", "dash": "-", "hyphen": "-",
+                   "tiret": "-"}
+_LOOKALIKE_FORM = re.compile(
+    r"MATHEMATICAL|FULLWIDTH|SQUARED|CIRCLED|PARENTHESIZED|REGIONAL INDICATOR|SMALL CAPITAL|SUBSCRIPT"
+    r"|SUPERSCRIPT|MODIFIER LETTER|NEGATIVE"
 )
 _MY_ID = re.compile(
     rf"\b(?:my|mi|meu|mon|mein|il mio)[ \t]+(?:id|user ?name|handle|tag|@|user|usuario|pseudo|nick|nome de usuario)[ \t]*(?:is|:|es|e|est|ist|=)[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
@@ -142,9 +156,14 @@ class HandleDetector(Detector):
             possessive = lead_in.endswith(_POSSESSIVE)
             disguised = self._disguised(mention, alpha, original)
             handle_text = joined.text[start:end]
+            spelled = self._spelled_end(joined.text, end)
+            if spelled is not None:
+                end, handle_text = spelled  # "jane underscore doe": "jane_doe"
             shaped = (any(c in handle_text for c in "_.0123456789@") or re.search(r"[a-z]-[a-z]", handle_text)
                       is not None) and not handle_text.replace(".", "").isdigit()
             linked = bool(after.group("link"))
+            # a name typed in look-alike letters ("🅻🅸🅻🅱🅴🅰🅽") is a disguise
+            fancy = not self._typed_plain(joined, start, end, original)
             owned = lead_in.endswith(("my", "mi", "meu", "mon", "mein", "ma", "minha", "mio"))
             full_name = self._full_name(joined, start, original) if (linked or owned or strong) else None
             if full_name is not None:
@@ -157,13 +176,16 @@ class HandleDetector(Detector):
                 conf = 0.85
             elif possessive and (linked or not mention.ambiguous):
                 conf = 0.8
-            elif disguised:
+            elif disguised or fancy:
                 conf = 0.75
             else:
                 conf = 0.0
             if platform.id == "email" and not any(c in handle_text for c in "._0123456789"):
                 conf = 0.0
-            if conf:
+            if conf and spelled is not None:
+                yield Candidate(Kind.HANDLE, joined, start, end, "handle.spelled_separators", max(conf, 0.85),
+                                f"{platform.id}:{handle_text}", platform.id)
+            elif conf:
                 cand = self._handle_candidate(joined, start, end, platform, "handle.after_platform",
                                               conf, strong)
                 if cand is not None:
@@ -180,6 +202,37 @@ class HandleDetector(Detector):
                                               conf, strong)
                 if cand is not None:
                     yield cand
+
+    @staticmethod
+    def _spelled_end(text: str, end: int) -> tuple[int, str] | None:
+        """End and read form of a handle continued with spelled separators after ``end``
+        ("jane" + " underscore doe"), or None."""
+        start = end
+        while start > 0 and text[start - 1] not in " \t":
+            start -= 1
+        pieces = [text[start:end]]
+        while len(pieces) < 7:
+            match = _SPELLED_SEPARATOR.match(text, end)
+            if match is None:
+                break
+            pieces += [_SEPARATOR_CHAR[match.group("sep")], match.group("part")]
+            end = match.end()
+        return (end, "".join(pieces)) if len(pieces) > 1 else None
+
+    @staticmethod
+    def _typed_plain(joined: View, start: int, end: int, original: str) -> bool:
+        """False when the handle was typed in look-alike letters: enclosed, squared, fullwidth or
+        mathematical letters ("🅻🅸🅻🅱🅴🅰🅽"), or Latin mixed with Cyrillic or Greek in one word.
+        Accented letters and words written wholly in another script are plain."""
+        a, b = joined.to_original(start, end)
+        typed = original[a:b]
+        if typed.isascii():
+            return True
+        names = [unicodedata.name(c, "") for c in typed if not c.isascii()]
+        if any(_LOOKALIKE_FORM.search(n) for n in names):
+            return False
+        latin = any(c.isascii() and c.isalpha() for c in typed)
+        return not (latin and any(n.startswith(("CYRILLIC", "GREEK")) for n in names))
 
     @staticmethod
     def _full_name(joined: View, start: int, original: str) -> int | None:

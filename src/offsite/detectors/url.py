@@ -53,7 +53,8 @@ class UrlDetector(Detector):
         """Link-shaped spans on the ``norm`` view."""
         view = views.norm
         text = view.text
-        if "." not in text and ":" not in text and "dot" not in text and "/" not in text:
+        if ("." not in text and ":" not in text and "dot" not in text and "/" not in text
+                and "slash" not in text and "barra" not in text):
             return
         found = []
         # a scheme needs ":", a www link "www", a bare domain a dot between letters or digits
@@ -84,6 +85,8 @@ class UrlDetector(Detector):
                 if name in self.resources.lexicon.common_words and len(name) < 4:
                     continue
                 host = f"{name}.{match.group('tld')}"
+                if host in self.resources.platforms.domains:
+                    continue  # a service's home page named in passing ("instagram dot com")
                 yield Candidate(Kind.URL, view, match.start(), match.end(), "url.spelled_domain",
                                 0.75, host)
 
