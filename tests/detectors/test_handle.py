@@ -55,6 +55,8 @@ POSITIVES = [
     pos("snap or ig both moon.child", ["moon.child"], H),
     pos("snapchat - 🅻🅸🅻🅱🅴🅰🅽", ["🅻🅸🅻🅱🅴🅰🅽"], H),
     pos("snap: ｊａｎｅｄｏｅ", ["ｊａｎｅｄｏｅ"], H),
+    pos("find me as quietfox on insta", ["quietfox"], H),
+    pos("i go by quietfox on discord", ["quietfox"], H),
 ]
 
 NEGATIVES = [
@@ -88,6 +90,8 @@ NEGATIVES = [
     neg("snap or ig both suck"),
     neg("ich hab snapchat gelöscht"),
     neg("instagram привет"),
+    neg("im sober on reddit"),
+    neg("this girl called karen on facebook"),
 ]
 
 

@@ -18,6 +18,7 @@ POSITIVES = [
     pos("can i get ur digits", ["can i get ur digits"], S),
     pos("can we talk somewhere more private", ["can we talk somewhere more private"], S),
     pos("add me on snap", ["add me on snap"], S),
+    pos("add me as a friend on facebook", ["add me as a friend on facebook"], S),
     pos("add me", ["add me"], S),
     pos("text me sometime", ["text me sometime"], S),
     pos("hmu on insta", ["hmu on insta"], S),

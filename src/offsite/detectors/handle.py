@@ -46,6 +46,7 @@ _LOOKALIKE_FORM = re.compile(
     r"MATHEMATICAL|FULLWIDTH|SQUARED|CIRCLED|PARENTHESIZED|REGIONAL INDICATOR|SMALL CAPITAL|SUBSCRIPT"
     r"|SUPERSCRIPT|MODIFIER LETTER|NEGATIVE"
 )
+_SELF_NAMED = re.compile(r"\b(?:me as|me under|i go by|me como|moi comme)[ \t]+\Z")
 _MY_ID = re.compile(
     rf"\b(?:my|mi|meu|mon|mein|il mio)[ \t]+(?:id|user ?name|handle|tag|@|user|usuario|pseudo|nick|nome de usuario)[ \t]*(?:is|:|es|e|est|ist|=)[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
@@ -195,8 +196,11 @@ class HandleDetector(Detector):
         if before is not None:
             start, end = before.start("handle"), before.end("handle")
             strong = joined.text[start] == "@" or any(c in joined.text[start:end] for c in "_.0123456789")
-            # "add a coworker on facebook" is talk; only handle-shaped names count before the word
-            conf = 0.85 if strong else 0.0
+            # "add a coworker on facebook" is talk; only handle-shaped names count before the word,
+            # or a name given as one's own: "find me as quietfox on fb", "i go by quietfox on insta"
+            own = (_SELF_NAMED.search(alpha.text, max(0, start - 24), start) is not None
+                   and not joined.text[start:end].endswith(("ing", "ed", "ly", "in")))  # "im lurking on"
+            conf = 0.85 if strong else 0.8 if own else 0.0
             if conf:
                 cand = self._handle_candidate(joined, start, end, platform, "handle.before_platform",
                                               conf, strong)
