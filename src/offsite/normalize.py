@@ -260,7 +260,9 @@ def read_leetspeak(view: View) -> View:
             done = leet.end()
             continue
         done = match.end()
-        word = match.group()
+        word = match.group().rstrip("!")  # "tiktok!": an exclamation mark, not an "i"
+        if not word:
+            continue
         letters = len(_LETTER.findall(word))
         # "@jane" stays a mention and "b4" or "2day" stay as typed; only words that are mostly
         # letters are read ("1nsta", "d!scord", "sn4pch4t").
@@ -269,7 +271,7 @@ def read_leetspeak(view: View) -> View:
         converted = word.translate(_LEET)
         if letters == 1 and converted not in _SHORT_LEET_WORDS:
             continue  # "b4", "m8": keep; "d0" -> "do", "1g" -> "ig"
-        out[match.start() : match.end()] = converted
+        out[match.start() : match.start() + len(word)] = converted
     return View("alpha", "".join(out), view.starts, view.ends)
 
 

@@ -57,6 +57,8 @@ POSITIVES = [
     pos("snap: ｊａｎｅｄｏｅ", ["ｊａｎｅｄｏｅ"], H),
     pos("find me as quietfox on insta", ["quietfox"], H),
     pos("i go by quietfox on discord", ["quietfox"], H),
+    pos("my @ is jane_d", ["jane_d"], H),
+    pos("my handle is jane.d22", ["jane.d22"], H),
 ]
 
 NEGATIVES = [
@@ -92,6 +94,8 @@ NEGATIVES = [
     neg("instagram привет"),
     neg("im sober on reddit"),
     neg("this girl called karen on facebook"),
+    neg("my handle is sunshine"),
+    neg("snapchat - lilbean"),  # a dash alone does not hand over a plain word
 ]
 
 

@@ -19,6 +19,11 @@ POSITIVES = [
     pos("can we talk somewhere more private", ["can we talk somewhere more private"], S),
     pos("add me on snap", ["add me on snap"], S),
     pos("add me as a friend on facebook", ["add me as a friend on facebook"], S),
+    pos("wanna call?", ["wanna call"], S),
+    pos("slide into my dms on insta", ["slide into my dms on insta"], S),
+    pos("ping me on signal", ["ping me on signal"], S),
+    pos("check out my tiktok!", ["check out my tiktok"], S),
+    pos("check out my onlyfans", ["check out my onlyfans"], S),
     pos("add me", ["add me"], S),
     pos("text me sometime", ["text me sometime"], S),
     pos("hmu on insta", ["hmu on insta"], S),
@@ -50,6 +55,11 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("wanna call it a night?"),
+    neg("we should call it quits"),
+    neg("check out my tiktok video about anxiety"),
+    neg("the signal was bad"),
+    neg("i have only fans and no ac"),
     neg("please don't share your number here"),
     neg("don't give out your snap to strangers"),
     neg("someone asked for my snap and i reported them"),

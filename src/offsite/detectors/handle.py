@@ -48,7 +48,7 @@ _LOOKALIKE_FORM = re.compile(
 )
 _SELF_NAMED = re.compile(r"\b(?:me as|me under|i go by|me como|moi comme)[ \t]+\Z")
 _MY_ID = re.compile(
-    rf"\b(?:my|mi|meu|mon|mein|il mio)[ \t]+(?:id|user ?name|handle|tag|@|user|usuario|pseudo|nick|nome de usuario)[ \t]*(?:is|:|es|e|est|ist|=)[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
+    rf"\b(?:my|mi|meu|mon|mein|il mio)[ \t]+(?P<label>id|user ?name|handle|tag|@|user|usuario|pseudo|nick|nome de usuario)[ \t]*(?:is|:|es|e|est|ist|=)[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
 _FULL_NAME = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ'\-]+(?:[ \t]+[A-ZÀ-Þ][a-zà-ÿ'\-]+){1,2}\b")
 _ADDRESSING = re.compile(r"\b(?:thanks|thank you|thx|ty|hi|hey|hello|welcome|hugs|sorry|congrats|agree with|same|love you|ily)[ ,!]*\Z")
@@ -104,6 +104,19 @@ class HandleDetector(Detector):
                 if my_id is not None and (my_id.start, my_id.end) not in seen:
                     seen.add((my_id.start, my_id.end))
                     yield my_id
+        else:
+            # "my @ is jane_d", "my handle is jane.d": a handle with no platform named
+            for match in _MY_ID.finditer(alpha.text):
+                label = match.group("label")
+                name = joined.text[match.start("handle") : match.end("handle")].rstrip(".,'-")
+                shaped = any(c in name for c in "_.0123456789") and any(c.isalpha() for c in name)
+                if label in ("@", "handle", "at") and (shaped or label == "@") and len(name.lstrip("@")) >= 3 \
+                        and name.lstrip("@") not in _FUNCTION:
+                    start = match.start("handle")
+                    if (start, start + len(name)) not in seen:
+                        seen.add((start, start + len(name)))
+                        yield Candidate(Kind.HANDLE, joined, start, start + len(name), "handle.my_at",
+                                        0.8, f"@{name.lstrip('@')}", None)
         if "@" in text:
             yield from self._at_names(joined, mentions, context, seen)
         yield from self._emoji_handles(joined)
