@@ -22,6 +22,7 @@ from functools import cache, cached_property
 from importlib import resources
 
 from offsite.lexicon import Lexicon
+from offsite.wordtrie import trie_alternation
 
 # Characters that carry no visible letter: zero-width, bidi controls, variation selectors,
 # the combining keycap, tag characters and soft hyphen.
@@ -290,6 +291,13 @@ class NumberReader:
     prefixes: frozenset[str]
     _cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
+    @cached_property
+    def candidate_runs(self) -> re.Pattern[str]:
+        """Alphanumeric runs that may hold a number: digits first, or the first two letters of a
+        number word, or a one-letter number word ("o", "l") first. Other runs are skipped."""
+        starts = [*self.prefixes, *(w for w in self.words if len(w) == 1)]
+        return re.compile(r"(?<![a-z0-9])(?=\d|" + trie_alternation(starts) + r")[a-z0-9]+")
+
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon) -> NumberReader:
         """Merge every language of the lexicon."""
@@ -354,7 +362,12 @@ def read_number_words(view: View, reader: NumberReader) -> View:
     """Replace number words with digits ("FOUR ONE FIVE" -> "4 1 5", "1three4" -> "134")."""
     text = view.text
     tokens: list[tuple[int, int, str | None, bool, int]] = []  # start, end, digits, weak, mult
-    for match in _RUN.finditer(text):
+    last_end = 0
+    for match in reader.candidate_runs.finditer(text):
+        if tokens and _RUN.search(text, last_end, match.start()) is not None:
+            # other words between: they break clusters and multipliers, as a non-number token
+            tokens.append((last_end, last_end, None, False, 0))
+        last_end = match.end()
         run = match.group()
         if run.isdigit():
             tokens.append((match.start(), match.end(), run, False, 0))
