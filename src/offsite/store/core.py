@@ -346,7 +346,10 @@ class Store:
                     if len(batch) == 1:
                         raise
                     batch = batch[:1]  # one at a time until the faulty record is at the head
-                    self._write_batch(batch)
+                    try:
+                        self._write_batch(batch)
+                    except StoreUnavailable:
+                        break
                 with self._lock:
                     buffer = self._health.buffer
                     for pending in batch:  # a full buffer may have dropped some meanwhile
