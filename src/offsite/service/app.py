@@ -69,9 +69,10 @@ class Runtime:
 
     def answers_inline(self, context: Any) -> bool:
         """True when checking in ``context`` cannot wait on a network or disk: conversation state
-        in memory, decision records written behind, and the sender's strikes cached."""
-        return (isinstance(self.state, MemoryStateStore) and self.store.write_behind
-                and self.guard.strikes.cached(context.sender.id))
+        in memory (or no conversation), decision records written behind, and the sender's
+        strikes cached."""
+        return ((context.conversation_id is None or isinstance(self.state, MemoryStateStore))
+                and self.store.write_behind and self.guard.strikes.cached(context.sender.id))
 
 
 class JSONBytes(JSONResponse):
