@@ -32,7 +32,6 @@ _ON_SITE_AFTER = re.compile(
 # Sentences: rule matches never run across a sentence stop followed by a space or a new line.
 _SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s.!?]))+[.!?]*")
 _GATE_TOKEN = re.compile(r"[a-z0-9']+|[#@]")
-_WORD_START = re.compile(r"\b\w")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +45,16 @@ class _Rule:
 
 @dataclass(frozen=True, slots=True)
 class _Combined:
-    """What a sentence with some gate words is tried with: the beginnings of the anchored rules
-    among them (positions where the anchored alternation is worth trying), and the other rules
-    as one alternation searched through the sentence."""
+    """What a sentence with some gate words is tried with: where the anchored rules among them
+    can begin (word starts with one of their beginnings), and the other rules as one
+    alternation searched through the sentence."""
 
-    beginnings: Beginnings
+    positions: re.Pattern[str] | None
     searched: re.Pattern[str] | None
     searched_rules: tuple[int, ...]
+
+
+_UNSEEN = object()
 
 
 class SolicitationDetector(Detector):
@@ -82,7 +84,7 @@ class SolicitationDetector(Detector):
         self.rules = tuple(_Rule(rule.id, rule.confidence, source, beginnings(source))
                            for rule, source in sources)
         readable = [self._expand(rule.pattern, spelled) for rule in lexicon.solicitation_rules]
-        self._combined_cache: dict[tuple[int, ...], _Combined] = {}
+        self._combined_cache: dict[frozenset[str], object] = {}
         # Every rule needs one of these words (a platform, a word for contact, a verb aimed at
         # the reader, a word for "elsewhere"): a set lookup spares clean messages the regexes.
         # the distinctive word of each alias ("gram" of "the gram"); ordinary words ("meeting" of
@@ -101,6 +103,12 @@ class SolicitationDetector(Detector):
         # a gate word no rule spells out literally (spelled through regex syntax) keeps every rule
         self.rules_by_word = {w: tuple(by_word[w]) if w in by_word else every_rule for w in self.gate}
         self._anchored  # compiled now, not in the first request that needs it  # noqa: B018
+        # the gate words where they stand, in one pass (a prefix tree; "#" and "@" anywhere)
+        symbols = "".join(sorted(w for w in self.gate if w in ("#", "@")))
+        self._gate_words = re.compile(
+            r"(?<![a-z0-9'])" + trie_alternation(w for w in self.gate if w not in ("#", "@")) + r"(?![a-z0-9'])"
+            + (f"|[{re.escape(symbols)}]" if symbols else "")
+        )
         negations = sorted(lexicon.negations, key=len, reverse=True)
         self.negation = re.compile(
             r"\b(?:" + "|".join(re.escape(n) for n in negations) + r")\b[\w' ]{0,12}\Z"
@@ -124,9 +132,7 @@ class SolicitationDetector(Detector):
         """Every rule match on the ``alpha`` view, one per sentence-level span."""
         view = views.alpha
         text = view.text
-        if self.gate.isdisjoint(_GATE_TOKEN.findall(text)):
-            return  # no word any rule needs: most clean messages stop here
-        taken = SpanSet()
+        taken = SpanSet()  # (a message without any word a rule needs yields no match at all)
         for start, end, index in self._matches(text):
             rule = self.rules[index]
             if taken.overlaps(start, end):
@@ -143,53 +149,65 @@ class SolicitationDetector(Detector):
     def _matches(self, text: str) -> Iterator[tuple[int, int, int]]:
         """(start, end, rule index) of rule matches. Only sentences holding a gate word are
         searched, and only with the rules that mention one of that sentence's gate words."""
+        hits = [(m.start(), m.group()) for m in self._gate_words.finditer(text)]
+        if not hits:
+            return
+        next_hit = 0
         for sentence in _SENTENCE.finditer(text):
-            words = self.gate.intersection(_GATE_TOKEN.findall(sentence.group()))
+            first, stop = sentence.start(), sentence.end()
+            while next_hit < len(hits) and hits[next_hit][0] < first:
+                next_hit += 1
+            words = set()
+            while next_hit < len(hits) and hits[next_hit][0] < stop:
+                words.add(hits[next_hit][1])
+                next_hit += 1
             if not words:
                 continue
-            indices = tuple(sorted({i for w in words for i in self.rules_by_word.get(w, ())}))
-            if not indices:
+            combined = self._combined(frozenset(words))
+            if combined is None:
                 continue
-            combined = self._combined(indices)
-            offset = sentence.start()
             found: list[tuple[int, int, int]] = []
-            body = sentence.group()
-            if combined.beginnings:
+            if combined.positions is not None:
                 # Only where a word begins as a match of one of these rules can (a few words of a
                 # sentence). The alternation holds every anchored rule, so that it is compiled
                 # once; the others need gate words this sentence lacks, and cannot match.
                 anchored, rules = self._anchored
-                admits = combined.beginnings.admits
-                reached = 0
-                for word in _WORD_START.finditer(body):
-                    pos = word.start()
-                    if pos < reached or not admits(body, pos):
+                reached = first
+                for position in combined.positions.finditer(text, first, stop):
+                    pos = position.start()
+                    if pos < reached:
                         continue
-                    match = anchored.match(body, pos)
+                    match = anchored.match(text, pos, stop)
                     if match is not None:
                         found.append((pos, match.end(), rules[int((match.lastgroup or "r0")[1:])]))
                         reached = match.end()
             if combined.searched is not None:
+                # rules that may begin anywhere see the sentence alone ("^" is its start)
                 rules = combined.searched_rules
-                found.extend((m.start(), m.end(), rules[int((m.lastgroup or "r0")[1:])])
-                             for m in combined.searched.finditer(body))
+                found.extend((first + m.start(), first + m.end(), rules[int((m.lastgroup or "r0")[1:])])
+                             for m in combined.searched.finditer(sentence.group()))
                 found.sort(key=lambda f: (f[0], f[2]))
-            for start, end, index in found:
-                yield offset + start, offset + end, index
+            yield from found
 
-    def _combined(self, indices: tuple[int, ...]) -> _Combined:
-        """The given rules as alternations (cached; a handful of combinations recur)."""
-        combined = self._combined_cache.get(indices)
-        if combined is None:
-            if len(self._combined_cache) >= 512:
+    def _combined(self, words: frozenset[str]) -> _Combined | None:
+        """How a sentence holding these gate words is searched (cached: a handful of word sets
+        recur), or None when no rule needs any of them."""
+        combined = self._combined_cache.get(words, _UNSEEN)
+        if combined is _UNSEEN:
+            if len(self._combined_cache) >= 1024:
                 self._combined_cache.clear()
-            searched = tuple(i for i in indices if self.rules[i].beginnings is None)
-            begins = Beginnings(frozenset(), frozenset())
-            for i in indices:
-                begins = begins | (self.rules[i].beginnings or begins)
-            combined = _Combined(begins, self._alternation(searched), searched)
-            self._combined_cache[indices] = combined
-        return combined
+            indices = tuple(sorted({i for w in words for i in self.rules_by_word.get(w, ())}))
+            combined = None
+            if indices:
+                searched = tuple(i for i in indices if self.rules[i].beginnings is None)
+                begins = Beginnings(frozenset(), frozenset())
+                for i in indices:
+                    begins = begins | (self.rules[i].beginnings or begins)
+                positions = (re.compile(r"\b(?=" + trie_alternation(begins.pairs | begins.singles) + ")")
+                             if begins else None)
+                combined = _Combined(positions, self._alternation(searched), searched)
+            self._combined_cache[words] = combined
+        return combined if isinstance(combined, _Combined) else None
 
     @cached_property
     def _anchored(self) -> tuple[re.Pattern[str], tuple[int, ...]]:
