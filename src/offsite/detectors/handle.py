@@ -176,8 +176,6 @@ class HandleDetector(Detector):
             shaped = (any(c in handle_text for c in "_.0123456789@") or re.search(r"[a-z]-[a-z]", handle_text)
                       is not None) and not handle_text.replace(".", "").isdigit()
             linked = bool(after.group("link"))
-            # a name typed in look-alike letters ("🅻🅸🅻🅱🅴🅰🅽") is a disguise
-            fancy = not self._typed_plain(joined, start, end, original)
             owned = lead_in.endswith(("my", "mi", "meu", "mon", "mein", "ma", "minha", "mio"))
             full_name = self._full_name(joined, start, original) if (linked or owned or strong) else None
             if full_name is not None:
@@ -190,8 +188,8 @@ class HandleDetector(Detector):
                 conf = 0.85
             elif possessive and (linked or not mention.ambiguous):
                 conf = 0.8
-            elif disguised or fancy:
-                conf = 0.75
+            elif disguised or not self._typed_plain(joined, start, end, original):
+                conf = 0.75  # the platform word or the name typed in look-alike letters
             else:
                 conf = 0.0
             if platform.id == "email" and not any(c in handle_text for c in "._0123456789"):
@@ -224,16 +222,17 @@ class HandleDetector(Detector):
     def _spelled_end(text: str, end: int) -> tuple[int, str] | None:
         """End and read form of a handle continued with spelled separators after ``end``
         ("jane" + " underscore doe"), or None."""
+        match = _SPELLED_SEPARATOR.match(text, end)
+        if match is None:
+            return None  # (most handles)
         start = end
         while start > 0 and text[start - 1] not in " \t":
             start -= 1
         pieces = [text[start:end]]
-        while len(pieces) < 7:
-            match = _SPELLED_SEPARATOR.match(text, end)
-            if match is None:
-                break
+        while match is not None and len(pieces) < 7:
             pieces += [_SEPARATOR_CHAR[match.group("sep")], match.group("part")]
             end = match.end()
+            match = _SPELLED_SEPARATOR.match(text, end)
         return (end, "".join(pieces)) if len(pieces) > 1 else None
 
     @staticmethod

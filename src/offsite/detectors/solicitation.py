@@ -8,6 +8,7 @@ before a match ("don't share your number") discards it."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -149,21 +150,16 @@ class SolicitationDetector(Detector):
     def _matches(self, text: str) -> Iterator[tuple[int, int, int]]:
         """(start, end, rule index) of rule matches. Only sentences holding a gate word are
         searched, and only with the rules that mention one of that sentence's gate words."""
-        hits = [(m.start(), m.group()) for m in self._gate_words.finditer(text)]
+        hits = list(self._gate_words.finditer(text))
         if not hits:
             return
-        next_hit = 0
+        starts = [m.start() for m in hits]
         for sentence in _SENTENCE.finditer(text):
             first, stop = sentence.start(), sentence.end()
-            while next_hit < len(hits) and hits[next_hit][0] < first:
-                next_hit += 1
-            words = set()
-            while next_hit < len(hits) and hits[next_hit][0] < stop:
-                words.add(hits[next_hit][1])
-                next_hit += 1
-            if not words:
-                continue
-            combined = self._combined(frozenset(words))
+            low, high = bisect.bisect_left(starts, first), bisect.bisect_left(starts, stop)
+            if low == high:
+                continue  # no gate word in this sentence
+            combined = self._combined(frozenset(m.group() for m in hits[low:high]))
             if combined is None:
                 continue
             found: list[tuple[int, int, int]] = []
