@@ -58,7 +58,7 @@ class PlatformIndex:
         self.first_words = frozenset(words[0] for words in self.by_alias)
         self.by_name = {" ".join(words): hit for words, hit in self.by_alias.items()}
         # every alias as whole words, the words of a multi-word alias separated by spaces only;
-        # one pass of a prefix tree, leftmost first, then longest ("snap chat" before "snap")
+        # one pass of a prefix tree, leftmost first, then longest ("whats app" before "whats")
         self.alias_pattern = re.compile(
             r"(?<![a-z0-9])" + trie_alternation(self.by_name).replace("\\ ", " +") + r"(?![a-z0-9])"
         )

@@ -214,7 +214,13 @@ class BodySizeLimitMiddleware:
 
 def create_app_from_env() -> FastAPI:
     """The uvicorn factory: settings from ``OFFSITE_*`` variables and the TOML file."""
-    return create_app(load_settings())
+    app = create_app(load_settings())
+    # A worker process serves this one app: the lexicon, compiled patterns and number tables live
+    # as long as it does. Moved out of the collector's generations, they are no longer walked by
+    # every full collection (shorter pauses under load).
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -287,10 +293,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if runtime.keyring.empty and not settings.insecure:
         app.add_middleware(LoopbackOnlyMiddleware, metrics=runtime.metrics)
     app.add_middleware(RequestMetricsMiddleware, metrics=runtime.metrics)
-    # The lexicon, compiled patterns and number tables live as long as the process: moved out of
-    # the collector's generations, full collections no longer walk them (shorter GC pauses).
-    gc.collect()
-    gc.freeze()
     return app
 
 
