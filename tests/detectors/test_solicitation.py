@@ -55,6 +55,8 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("i hate when people ask for my number"),
+    neg("guys ask for my number all the time"),
     neg("wanna call it a night?"),
     neg("we should call it quits"),
     neg("check out my tiktok video about anxiety"),
