@@ -104,6 +104,8 @@ class SolicitationDetector(Detector):
         # a gate word no rule spells out literally (spelled through regex syntax) keeps every rule
         self.rules_by_word = {w: tuple(by_word[w]) if w in by_word else every_rule for w in self.gate}
         self._anchored  # compiled now, not in the first request that needs it  # noqa: B018
+        unanchored = tuple(i for i, rule in enumerate(self.rules) if rule.beginnings is None)
+        self._searched = (self._alternation(unanchored), unanchored)
         # the gate words where they stand, in one pass (a prefix tree; "#" and "@" anywhere)
         symbols = "".join(sorted(w for w in self.gate if w in ("#", "@")))
         self._gate_words = re.compile(
@@ -195,13 +197,15 @@ class SolicitationDetector(Detector):
             indices = tuple(sorted({i for w in words for i in self.rules_by_word.get(w, ())}))
             combined = None
             if indices:
-                searched = tuple(i for i in indices if self.rules[i].beginnings is None)
+                # like the anchored ones, every rule that may begin anywhere is in one alternation
+                # (compiled once); those this sentence lacks the words for cannot match
+                searched = self._searched[1] if any(self.rules[i].beginnings is None for i in indices) else ()
                 begins = Beginnings(frozenset(), frozenset())
                 for i in indices:
                     begins = begins | (self.rules[i].beginnings or begins)
                 positions = (re.compile(r"\b(?=" + trie_alternation(begins.pairs | begins.singles) + ")")
                              if begins else None)
-                combined = _Combined(positions, self._alternation(searched), searched)
+                combined = _Combined(positions, self._searched[0] if searched else None, searched)
             self._combined_cache[words] = combined
         return combined if isinstance(combined, _Combined) else None
 
