@@ -11,6 +11,9 @@ from ._support import check_negative, check_positive, detector, guard, neg, pos
 E = Kind.EMAIL
 
 POSITIVES = [
+    pos("jane dot doe at gmail", ["jane dot doe at gmail"], E),
+    pos("janedoe @ gmail", ["janedoe @ gmail"], E),
+    pos("my email is jane at gmail", ["jane at gmail"], E),
     pos("mail me: jane.doe@gmail.com", ["jane.doe@gmail.com"], E),
     pos("JANE.DOE@GMAIL.COM is my email", ["JANE.DOE@GMAIL.COM"], E),
     pos("write to j.smith@example.co.uk please", ["j.smith@example.co.uk"], E),
@@ -44,6 +47,10 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("email me at gmail"),
+    neg("i was at gmail hq"),
+    neg("my email is at capacity"),
+    neg("im @ gmail all day"),
     neg("meet me at 5:30"),
     neg("i'm at home"),
     neg("i'm at the park with my sister"),

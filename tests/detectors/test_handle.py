@@ -58,6 +58,7 @@ POSITIVES = [
     pos("find me as quietfox on insta", ["quietfox"], H),
     pos("i go by quietfox on discord", ["quietfox"], H),
     pos("my @ is jane_d", ["jane_d"], H),
+    pos("my gmail is janedoe22", ["janedoe22"], H),
     pos("my handle is jane.d22", ["jane.d22"], H),
 ]
 
@@ -95,6 +96,7 @@ NEGATIVES = [
     neg("im sober on reddit"),
     neg("this girl called karen on facebook"),
     neg("my handle is sunshine"),
+    neg("my gmail is full"),
     neg("snapchat - lilbean"),  # a dash alone does not hand over a plain word
 ]
 

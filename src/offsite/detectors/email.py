@@ -38,11 +38,13 @@ _EMAIL_SPELLED = re.compile(
 )
 # Without a suffix a spelled "at" counts only in brackets or before a mail provider's name.
 _EMAIL_NO_SUFFIX = re.compile(
-    rf"(?<![a-z0-9._%+\-]){_LOCAL}(?P<at>[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS}|@)[ \t]*{_CLOSE}[ \t]*"
+    rf"(?<![a-z0-9._%+\-]){_LOCAL_SPELLED}(?P<at>[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS}|@)[ \t]*{_CLOSE}[ \t]*"
     rf"|[ \t]+(?:{_AT_WORDS})[ \t]+(?=(?:gmail|hotmail|outlook|yahoo|icloud|protonmail|proton|gmx|aol)\b))"
     rf"(?P<domain>{_LABEL})(?![ \t]*(?:\.|{_OPEN}?[ \t]*(?:{_DOT_WORDS})\b))"
 )
 _DOT_SPLIT = re.compile(_DOT)
+# "my email is", "e-mail:", "correo:" right before an address
+_EMAIL_CUE = re.compile(r"\b(?:e-?mail|mail|gmail|correo|courriel|e-mail-adresse)[ \t]*(?:is|es|est|ist|e|é|:|=|-)?[ \t]*:?[ \t]*\Z")
 _PREFILTER = re.compile(rf"@|\b(?:{_AT_WORDS})\b")
 _AT_SIGN = re.compile("@")
 _AT_WORD = re.compile(rf"\b(?:{_AT_WORDS})\b")
@@ -127,10 +129,15 @@ class EmailDetector(Detector):
             if "." in domain and self.resources.domain_allowed(domain):
                 continue  # crisis lines' and public services' addresses are resources, not contact
             confidence, rule = self._score(local, domain, spelled_at, bracketed)
+            if confidence < 0.75 and domain.split(".")[0] in MAIL_PROVIDERS and len(local) >= 2 \
+                    and local not in _STOP_LOCAL \
+                    and _EMAIL_CUE.search(text, max(0, match.start() - 24), match.start()):
+                confidence, rule = 0.75, "email.after_email_word"  # "my email is jane at gmail"
             spaced_mention = at.startswith((" ", "\t")) and (
                 local in self.resources.platforms.first_words or local in _MENTION_VERBS
             )
-            if not spelled_at and at != "@" and ("." not in domain or spaced_mention):
+            provider = domain.split(".")[0] in MAIL_PROVIDERS and len(local) >= 3 and not spaced_mention
+            if not spelled_at and at != "@" and ("." not in domain or spaced_mention) and not provider:
                 confidence, rule = 0.0, "email.spaced_at_sign"  # "tweet @john", "insta @ana.lu": a mention
             yield Candidate(Kind.EMAIL, view, match.start(), end, rule, confidence, value, "email")
 

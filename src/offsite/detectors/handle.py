@@ -160,8 +160,13 @@ class HandleDetector(Detector):
         the previous word's, and repeated platform words cost no more than the text)."""
         platform = mention.platform
         after = _AFTER.match(alpha.text, mention.end)
-        if platform.id == "email" and (after is None or (after.group("link") or "").strip() != ":"):
-            after = None  # "gmail: stargazer.lu" only; e-mail words are otherwise the email detector's
+        if platform.id == "email" and after is not None:
+            link = (after.group("link") or "").strip()
+            owned = alpha.text[max(0, mention.start - 4) : mention.start].rstrip().endswith(("my", "mi", "meu", "mon"))
+            if link != ":" and not (owned and link in ("is", "'s", "es", "e", "est", "ist")):
+                # "gmail: stargazer.lu", "my gmail is janedoe22" only; e-mail words are otherwise
+                # the email detector's
+                after = None
         if after is not None:
             start, end = after.start("handle"), after.end("handle")
             strong = bool(after.group("label") or after.group("open") or (after.group("link") or "").strip() in (":", "=", "(", "[", "is:", "->", "=>", ">")
