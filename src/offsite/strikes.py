@@ -115,7 +115,10 @@ class StrikeLedger:
         """True when :meth:`standing` of ``user_id`` answers without asking the store."""
         if not user_id or self.store is None:
             return True
-        entry = self._users.get(user_id)
+        return self._fresh(self._users.get(user_id))
+
+    def _fresh(self, entry: _Entry | None) -> bool:
+        """True when ``entry`` was read from the store less than ``cache_seconds`` ago."""
         return entry is not None and time.monotonic() - entry.fetched < self.cache_seconds
 
     def history(self, user_id: str) -> list[StrikeRecord]:
@@ -130,7 +133,7 @@ class StrikeLedger:
         store = self.store
         if store is None:
             return (list(entry.records) if entry else []), True
-        if entry is not None and time.monotonic() - entry.fetched < self.cache_seconds:
+        if entry is not None and self._fresh(entry):
             return list(entry.records), True
         from offsite.store import StoreError
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +22,7 @@ import redis
 from redis.exceptions import RedisError
 
 from offsite.conversation.store import Change, StateStoreError
+from offsite.lru import LruCache
 
 _MAX_KEY = 200
 
@@ -90,8 +90,7 @@ class RedisStateStore:
         # The value this process last wrote per key: an update first assumes it is still current
         # and sends only the compare-and-set (one round trip instead of two); when another
         # worker wrote meanwhile the compare fails and the update reads the key as usual.
-        self._known: OrderedDict[str, str] = OrderedDict()
-        self._known_size = max(0, known_size)
+        self._known: LruCache[str, str] = LruCache(known_size)
 
     def key(self, key: str) -> str:
         """The Redis key for a conversation (long ids are hashed)."""
@@ -110,7 +109,7 @@ class RedisStateStore:
         ttl_ms = str(max(1, int(ttl_seconds * 1000)))
 
         def attempt() -> None:
-            assumed = self._recall(rkey)
+            assumed = self._known.get(rkey)
             for _ in range(self.max_attempts):
                 current: str | None
                 if assumed is not None:
@@ -129,9 +128,12 @@ class RedisStateStore:
                           new or "", ttl_ms],
                 )
                 if written == 1:
-                    self._remember(rkey, new)
+                    if new is None:
+                        self._known.pop(rkey)
+                    else:
+                        self._known.put(rkey, new)
                     return
-                self._forget(rkey)  # another worker wrote it: read it next time round
+                self._known.pop(rkey)  # another worker wrote it: read it next time round
             raise StateStoreError(f"redis store: gave up after {self.max_attempts} conflicting writes")
 
         self._call(attempt)
@@ -139,26 +141,8 @@ class RedisStateStore:
     def delete(self, key: str) -> None:
         """Remove ``key``."""
         rkey = self.key(key)
-        self._forget(rkey)
+        self._known.pop(rkey)
         self._call(lambda: self.client.delete(rkey))
-
-    def _recall(self, rkey: str) -> str | None:
-        with self._lock:
-            return self._known.get(rkey)
-
-    def _remember(self, rkey: str, value: str | None) -> None:
-        with self._lock:
-            if value is None or self._known_size == 0:
-                self._known.pop(rkey, None)
-                return
-            self._known[rkey] = value
-            self._known.move_to_end(rkey)
-            while len(self._known) > self._known_size:
-                self._known.popitem(last=False)
-
-    def _forget(self, rkey: str) -> None:
-        with self._lock:
-            self._known.pop(rkey, None)
 
     def ping(self) -> bool:
         """True when the server answers."""

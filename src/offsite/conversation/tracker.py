@@ -35,7 +35,6 @@ import re
 import threading
 import time
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -43,6 +42,7 @@ from offsite.conversation.settings import WindowSettings
 from offsite.conversation.store import StateStore, StateStoreError
 from offsite.conversation.window import ConversationState, Fragment, PlatformNote, StateFormatError
 from offsite.detectors.base import Trace
+from offsite.lru import LruCache
 from offsite.models import Context, Finding, Kind, TraceStep
 from offsite.normalize import Views
 from offsite.pipeline import Detection, merge
@@ -79,7 +79,7 @@ _HEAD_CHARS = 256
 #: messages longer than this are not read as questions or answers; only their end is kept
 _ANALYSED_CHARS = 300
 _ANY_DIGIT = re.compile(r"\d")
-#: Windows this tracker wrote, kept parsed for the next message of each conversation.
+#: Windows this tracker wrote, kept parsed (states are immutable) for the next message.
 _PARSED_CACHE = 2048
 _LINK_BEFORE = re.compile(r"(?:[:=>\-]|\b(?:is|es|e|ist|est|its|it's|'s))\s*\Z")
 _IDENTITY_BEFORE = re.compile(
@@ -190,7 +190,7 @@ class ConversationTracker:
         self._lock = threading.Lock()
         self._failing = False
         self._analysed = max(_ANALYSED_CHARS, 2 * self.settings.max_fragment_chars)
-        self._parsed: OrderedDict[str, ConversationState] = OrderedDict()
+        self._parsed: LruCache[str, ConversationState] = LruCache(_PARSED_CACHE)
         aliases: dict[str, tuple[str, bool]] = {}
         for words, (platform, ambiguous) in self.resources.platforms.by_alias.items():
             aliases.setdefault(" ".join(words), (platform.id, ambiguous))
@@ -224,7 +224,8 @@ class ConversationTracker:
                               question, explain)
             result[:] = [step]
             stored = step.state.to_json()
-            self._remember(stored, step.state)
+            # the next message of the conversation usually reads back exactly this string
+            self._parsed.put(stored, step.state)
             return stored
 
         try:
@@ -255,19 +256,10 @@ class ConversationTracker:
 
     # -- one message --------------------------------------------------------------------------
 
-    def _remember(self, raw: str, state: ConversationState) -> None:
-        """Keep the parsed form of a window this tracker wrote: the next message of the
-        conversation usually reads back exactly that string (states are immutable)."""
-        with self._lock:
-            self._parsed[raw] = state
-            if len(self._parsed) > _PARSED_CACHE:
-                self._parsed.popitem(last=False)
-
     def _load(self, raw: str | None) -> ConversationState:
         if raw is None:
             return ConversationState()
-        with self._lock:
-            known = self._parsed.pop(raw, None)  # read once: the window changes with each message
+        known = self._parsed.pop(raw)  # read once: the window changes with each message
         if known is not None:
             return known
         try:

@@ -129,14 +129,15 @@ class EmailDetector(Detector):
             if "." in domain and self.resources.domain_allowed(domain):
                 continue  # crisis lines' and public services' addresses are resources, not contact
             confidence, rule = self._score(local, domain, spelled_at, bracketed)
-            if confidence < 0.75 and domain.split(".")[0] in MAIL_PROVIDERS and len(local) >= 2 \
+            at_provider = domain.split(".")[0] in MAIL_PROVIDERS
+            if confidence < 0.75 and at_provider and len(local) >= 2 \
                     and local not in _STOP_LOCAL \
                     and _EMAIL_CUE.search(text, max(0, match.start() - 24), match.start()):
                 confidence, rule = 0.75, "email.after_email_word"  # "my email is jane at gmail"
             spaced_mention = at.startswith((" ", "\t")) and (
                 local in self.resources.platforms.first_words or local in _MENTION_VERBS
             )
-            provider = domain.split(".")[0] in MAIL_PROVIDERS and len(local) >= 3 and not spaced_mention
+            provider = at_provider and len(local) >= 3 and not spaced_mention
             if not spelled_at and at != "@" and ("." not in domain or spaced_mention) and not provider:
                 confidence, rule = 0.0, "email.spaced_at_sign"  # "tweet @john", "insta @ana.lu": a mention
             yield Candidate(Kind.EMAIL, view, match.start(), end, rule, confidence, value, "email")

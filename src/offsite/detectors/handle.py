@@ -110,7 +110,7 @@ class HandleDetector(Detector):
                 label = match.group("label")
                 name = joined.text[match.start("handle") : match.end("handle")].rstrip(".,'-")
                 shaped = any(c in name for c in "_.0123456789") and any(c.isalpha() for c in name)
-                if label in ("@", "handle", "at") and (shaped or label == "@") and len(name.lstrip("@")) >= 3 \
+                if label in ("@", "handle") and (shaped or label == "@") and len(name.lstrip("@")) >= 3 \
                         and name.lstrip("@") not in _FUNCTION:
                     start = match.start("handle")
                     if (start, start + len(name)) not in seen:

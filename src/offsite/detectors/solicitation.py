@@ -12,7 +12,6 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 
 from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
@@ -46,13 +45,12 @@ class _Rule:
 
 @dataclass(frozen=True, slots=True)
 class _Combined:
-    """What a sentence with some gate words is tried with: where the anchored rules among them
-    can begin (word starts with one of their beginnings), and the other rules as one
-    alternation searched through the sentence."""
+    """How a sentence with some gate words is tried: where the anchored rules among them can
+    begin (word starts with one of their beginnings), and whether one of them may begin
+    anywhere (then the alternation of such rules is searched through the sentence)."""
 
     positions: re.Pattern[str] | None
-    searched: re.Pattern[str] | None
-    searched_rules: tuple[int, ...]
+    search_all: bool
 
 
 _UNSEEN = object()
@@ -103,9 +101,13 @@ class SolicitationDetector(Detector):
         every_rule = tuple(range(len(self.rules)))
         # a gate word no rule spells out literally (spelled through regex syntax) keeps every rule
         self.rules_by_word = {w: tuple(by_word[w]) if w in by_word else every_rule for w in self.gate}
-        self._anchored  # compiled now, not in the first request that needs it  # noqa: B018
-        unanchored = tuple(i for i, rule in enumerate(self.rules) if rule.beginnings is None)
-        self._searched = (self._alternation(unanchored), unanchored)
+        # Every rule is in one of two alternations, each compiled once (here, not in the first
+        # request that needs it): those tried only where their matches can begin, and those
+        # searched through a sentence. A sentence lacking a rule's gate words cannot match it.
+        anchored = tuple(i for i, rule in enumerate(self.rules) if rule.beginnings is not None)
+        anywhere = tuple(i for i, rule in enumerate(self.rules) if rule.beginnings is None)
+        self._anchored = (self._alternation(anchored), anchored)
+        self._searched = (self._alternation(anywhere), anywhere)
         # the gate words where they stand, in one pass (a prefix tree; "#" and "@" anywhere)
         symbols = "".join(sorted(w for w in self.gate if w in ("#", "@")))
         self._gate_words = re.compile(
@@ -166,9 +168,7 @@ class SolicitationDetector(Detector):
                 continue
             found: list[tuple[int, int, int]] = []
             if combined.positions is not None:
-                # Only where a word begins as a match of one of these rules can (a few words of a
-                # sentence). The alternation holds every anchored rule, so that it is compiled
-                # once; the others need gate words this sentence lacks, and cannot match.
+                # only where a word begins as a match of one of these rules can (a few words)
                 anchored, rules = self._anchored
                 reached = first
                 for position in combined.positions.finditer(text, first, stop):
@@ -179,11 +179,11 @@ class SolicitationDetector(Detector):
                     if match is not None:
                         found.append((pos, match.end(), rules[int((match.lastgroup or "r0")[1:])]))
                         reached = match.end()
-            if combined.searched is not None:
+            if combined.search_all:
                 # rules that may begin anywhere see the sentence alone ("^" is its start)
-                rules = combined.searched_rules
+                searched, rules = self._searched
                 found.extend((first + m.start(), first + m.end(), rules[int((m.lastgroup or "r0")[1:])])
-                             for m in combined.searched.finditer(sentence.group()))
+                             for m in searched.finditer(sentence.group()))
                 found.sort(key=lambda f: (f[0], f[2]))
             yield from found
 
@@ -197,27 +197,20 @@ class SolicitationDetector(Detector):
             indices = tuple(sorted({i for w in words for i in self.rules_by_word.get(w, ())}))
             combined = None
             if indices:
-                # like the anchored ones, every rule that may begin anywhere is in one alternation
-                # (compiled once); those this sentence lacks the words for cannot match
-                searched = self._searched[1] if any(self.rules[i].beginnings is None for i in indices) else ()
                 begins = Beginnings(frozenset(), frozenset())
                 for i in indices:
                     begins = begins | (self.rules[i].beginnings or begins)
                 positions = (re.compile(r"\b(?=" + trie_alternation(begins.pairs | begins.singles) + ")")
                              if begins else None)
-                combined = _Combined(positions, self._searched[0] if searched else None, searched)
+                combined = _Combined(positions, any(self.rules[i].beginnings is None for i in indices))
             self._combined_cache[words] = combined
         return combined if isinstance(combined, _Combined) else None
 
-    @cached_property
-    def _anchored(self) -> tuple[re.Pattern[str], tuple[int, ...]]:
-        """Every rule with known beginnings as one alternation, and the rule index of each branch."""
-        indices = tuple(i for i, rule in enumerate(self.rules) if rule.beginnings is not None)
-        return self._alternation(indices) or re.compile("(?!)"), indices
-
-    def _alternation(self, indices: tuple[int, ...]) -> re.Pattern[str] | None:
+    def _alternation(self, indices: tuple[int, ...]) -> re.Pattern[str]:
+        """The given rules as one alternation, branch ``r<k>`` for ``indices[k]`` (no rules: a
+        pattern that never matches)."""
         if not indices:
-            return None
+            return re.compile("(?!)")
         return re.compile("|".join(f"(?P<r{k}>{self.rules[i].source})" for k, i in enumerate(indices)))
 
     def validate(self, candidate: Candidate, views: Views, context: Context) -> str | None:
