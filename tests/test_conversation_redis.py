@@ -207,7 +207,8 @@ def test_concurrent_workers_lose_no_update(redis_url: str, prefix: str) -> None:
     assert stores[0].get("counter") == "400"
 
 
-def test_a_worker_skips_reading_what_it_wrote_last(redis_url: str, prefix: str) -> None:
+def test_a_worker_reads_a_key_once_and_a_lost_compare_answers_with_the_winner(redis_url: str,
+                                                                             prefix: str) -> None:
     store = RedisStateStore(redis_url, prefix=prefix)
     client = redis.Redis.from_url(redis_url, decode_responses=True)
 
@@ -217,15 +218,26 @@ def test_a_worker_skips_reading_what_it_wrote_last(redis_url: str, prefix: str) 
         return sum(int(stats.get(name, {}).get("calls", 0)) * sign
                    for name, sign in (("cmdstat_get", 1), ("cmdstat_evalsha", -1)))
 
+    seen: list[str | None] = []
+
+    def increment(cur: str | None) -> str:
+        seen.append(cur)
+        return str(int(cur or "0") + 1)
+
     before = gets()
     for _ in range(10):
-        store.update("own", lambda cur: str(int(cur or "0") + 1), 60)
+        store.update("own", increment, 60)
     assert gets() - before == 1  # only the first update read the key
-    client.set(prefix + "own", "100")  # another worker wrote it: the compare fails, it reads
-    store.update("own", lambda cur: str(int(cur or "0") + 1), 60)
-    client.delete(prefix + "own")  # expired meanwhile: read again, start from nothing
-    store.update("own", lambda cur: str(int(cur or "0") + 1), 60)
-    assert store.get("own") == "1" and gets() - before == 4  # 3 reads by update, 1 by get
+    client.set(prefix + "own", "100")  # another worker wrote it: the compare fails...
+    seen.clear()
+    store.update("own", increment, 60)
+    assert seen == ["10", "100"] and client.get(prefix + "own") == "101"  # ...and answers "100"
+    client.delete(prefix + "own")  # expired meanwhile: the compare answers "nothing there"
+    seen.clear()
+    store.update("own", increment, 60)
+    assert seen == ["101", None]
+    # one read by the updates, one by this test above, one by get
+    assert store.get("own") == "1" and gets() - before == 3
 
 
 def test_long_conversation_ids_are_hashed(redis_url: str, prefix: str) -> None:

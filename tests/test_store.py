@@ -12,6 +12,7 @@ import os
 import stat
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from offsite import Action, AgeGroup, Context, Decision, Guard, Kind, Role, Send
 from offsite.store import Store, StoreError, StoreUnavailable, contact_hash, mask_contact
 from offsite.store.core import QUEUED
 from offsite.store.hashing import HashKeyError, canonical_contact
-from offsite.store.records import StrikeRecord
+from offsite.store.records import StrikeRecord, StrikeSummary
 from offsite.store.schema import Base, DecisionEvent, StrikeRow
 from pg_support import PrivatePostgres, fresh_database, pg_url
 
@@ -241,6 +242,23 @@ def test_strikes_are_recorded_with_each_ladder_step(store: Store) -> None:
     # the 4th slip reached the review step: one normal-priority review item
     [item] = store.review_items()
     assert (item.priority, item.action, item.sender_id) == ("normal", "review", "slipper")
+
+
+def test_strike_summary_counts_active_strikes_and_the_latest_mute(store: Store) -> None:
+    guard = Guard(store=store)
+    t0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+    for minute in range(4):  # reminder, blocked, muted (30 min), review
+        guard.check("add me on snap: jane.d", replace(_ctx("summed", conversation=None),
+                                                     timestamp=(t0 + timedelta(minutes=minute)).timestamp()))
+    records = store.strikes("summed")
+    mute_end = max(r.muted_until for r in records if r.muted_until is not None)
+    assert store.strike_summary("summed", t0 + timedelta(minutes=5)) == StrikeSummary(4, mute_end)
+    # the mute is over, the strikes still count; a month later nothing counts
+    assert store.strike_summary("summed", mute_end + timedelta(seconds=1)) == StrikeSummary(4, None)
+    assert store.strike_summary("summed", t0 + timedelta(days=31)) == StrikeSummary(0, None)
+    # before the first strike was given, it does not count yet
+    assert store.strike_summary("summed", t0 - timedelta(seconds=1)) == StrikeSummary(0, None)
+    assert store.strike_summary("nobody", t0) == StrikeSummary(0, None)
 
 
 # -- counts and retention ----------------------------------------------------------------------

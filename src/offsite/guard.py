@@ -123,7 +123,7 @@ class Guard:
         returned, marked ``degraded``; in fail mode ``closed`` a flagged message is then at least
         blocked, in mode ``open`` the policy's action stands. Records are buffered meanwhile."""
         now = _moment(context.timestamp) or self.strikes.now()
-        standing = self.strikes.standing(context.sender.id, now) if context.sender.id else Standing((), None)
+        standing = self.strikes.standing(context.sender.id, now) if context.sender.id else Standing(0, None)
         store_down = not standing.fresh
         verdict = self.policy.decide(result.findings, context, standing.count)
         muted = self.enforce_mutes and standing.muted_until is not None

@@ -477,11 +477,12 @@ def link_view(view: View) -> View:
     "t.me/jane", "jane[.]example[.]com" -> "jane.example.com")."""
     edits = []
     for match in _LINK_REWRITES.finditer(view.text):
-        if match.group("dot") is not None:
+        kind = match.lastgroup  # the four alternatives are the pattern's only groups
+        if kind == "dot":
             edits.append((match.start(), match.end(), "."))
-        elif match.group("slash") is not None:
+        elif kind == "slash":
             edits.append((match.start(), match.end(), "/"))
-        elif match.group("scheme") is not None:
+        elif kind == "scheme":
             edits.append((match.start(), match.end(), "://"))
         else:
             host = match.group().rstrip()

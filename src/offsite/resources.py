@@ -42,6 +42,7 @@ class Mention:
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+_WHITESPACE = re.compile(r"\s")
 
 
 class PlatformIndex:
@@ -90,10 +91,16 @@ class PlatformIndex:
         are not mentions: "snapchat:jane" names snapchat, "mysnap" names nothing."""
         found: list[Mention] = []
         for match in self.alias_pattern.finditer(view.text):
-            alias = " ".join(match.group().split())
+            alias = match.group()
+            if _WHITESPACE.search(alias) is not None:
+                alias = " ".join(alias.split())
             platform, ambiguous = self.by_name[alias]
             found.append(Mention(match.start(), match.end(), platform, alias, ambiguous))
         return found
+
+
+#: domain names whose public suffix is remembered
+_SUFFIX_CACHE = 8192
 
 
 @dataclass
@@ -102,6 +109,20 @@ class Resources:
 
     lexicon: Lexicon = field(default_factory=load_lexicon)
     settings: DetectionSettings = field(default_factory=DetectionSettings)
+    #: public_suffix answers by name (a pure function of the bundled list; cleared when full)
+    _suffixes: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def public_suffix(self, name: str) -> str | None:
+        """The ICANN or private public suffix that ends ``name`` (``"gmail.co.uk"`` ->
+        ``"co.uk"``), or None when it ends in no known suffix. Remembered per name: floods
+        repeat the same few domains thousands of times."""
+        if name in self._suffixes:
+            return self._suffixes[name]
+        suffix = self.psl.publicsuffix(name, accept_unknown=False)
+        if len(self._suffixes) >= _SUFFIX_CACHE:
+            self._suffixes.clear()
+        self._suffixes[name] = suffix
+        return suffix
 
     @cached_property
     def numbers(self) -> NumberReader:

@@ -27,6 +27,11 @@ class SpanSet:
 
     def add(self, start: int, end: int) -> bool:
         """Keep ``[start, end)`` unless it overlaps a kept span; True when it was kept."""
+        starts, ends = self._starts, self._ends
+        if not starts or (start >= ends[-1] and start >= starts[-1]):
+            starts.append(start)  # after every kept span: the common case of a left-to-right scan
+            ends.append(end)
+            return True
         if self.overlaps(start, end):
             return False
         index = bisect.bisect_left(self._starts, start)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from offsite.models import Context
 from offsite.policy import Policy, Verdict
-from offsite.store.records import StrikeRecord
+from offsite.store.records import StrikeRecord, StrikeSummary
 
 if TYPE_CHECKING:
     from offsite.store import Store
@@ -35,25 +35,28 @@ log = logging.getLogger("offsite.strikes")
 DEFAULT_DECAY = timedelta(days=30)
 
 
+_NOTHING_STORED = StrikeSummary(0, None)
+
+
 @dataclass
 class _Entry:
+    #: without a store, every strike this ledger knows; with one, the strikes given (or still
+    #: queued for the database) since ``stored`` was read
     records: list[StrikeRecord] = field(default_factory=list)
+    #: with a store: what its strikes amounted to at the last read
+    stored: StrikeSummary = _NOTHING_STORED
     fetched: float = 0.0  # monotonic time of the last read from the store (0: never)
 
 
 @dataclass(frozen=True, slots=True)
 class Standing:
-    """A user's strikes right now. ``fresh`` is false when the store could not be asked and
-    the answer comes from what this process last knew."""
+    """A user's strikes right now: how many count and when the current mute ends. ``fresh`` is
+    false when the store could not be asked and the answer comes from what this process last
+    knew."""
 
-    active: tuple[StrikeRecord, ...]
+    count: int
     muted_until: datetime | None
     fresh: bool = True
-
-    @property
-    def count(self) -> int:
-        """Active strikes."""
-        return len(self.active)
 
 
 class StrikeLedger:
@@ -96,12 +99,14 @@ class StrikeLedger:
         """Active strikes and mute of ``user_id`` at ``now``. Never raises for an unreachable
         store: it answers from the cache and says so (``fresh=False``)."""
         if not user_id:
-            return Standing((), None)
+            return Standing(0, None)
         now = now or self._clock()
-        records, fresh = self._records(user_id)
-        active = tuple(r for r in records if r.created_at <= now < r.expires_at)
+        stored, records, fresh = self._read(user_id, now)
+        count = stored.count + sum(1 for r in records if r.created_at <= now < r.expires_at)
         mutes = [r.muted_until for r in records if r.muted_until is not None and r.muted_until > now]
-        return Standing(active, max(mutes) if mutes else None, fresh)
+        if stored.muted_until is not None and stored.muted_until > now:
+            mutes.append(stored.muted_until)
+        return Standing(count, max(mutes) if mutes else None, fresh)
 
     def count(self, user_id: str | None, now: datetime | None = None) -> int:
         """How many strikes of ``user_id`` count at ``now``."""
@@ -122,34 +127,44 @@ class StrikeLedger:
         return entry is not None and time.monotonic() - entry.fetched < self.cache_seconds
 
     def history(self, user_id: str) -> list[StrikeRecord]:
-        """Every known strike of ``user_id`` (expired ones too, while kept), oldest first."""
-        return list(self._records(user_id)[0])
+        """Every known strike of ``user_id`` (expired ones too, while kept), oldest first: the
+        store's records and those still queued for it, or, without a store, this ledger's."""
+        store = self.store
+        if store is None:
+            with self._lock:
+                entry = self._users.get(user_id)
+                return list(entry.records) if entry else []
+        stored = store.strikes(user_id, settle=False)
+        return stored + [p for p in store.pending_strikes(user_id) if p not in stored]
 
-    def _records(self, user_id: str) -> tuple[list[StrikeRecord], bool]:
+    def _read(self, user_id: str, now: datetime) -> tuple[StrikeSummary, list[StrikeRecord], bool]:
+        """What the store held at its last read (re-read when older than ``cache_seconds``),
+        the strikes known since, and whether the store answered."""
         with self._lock:
             entry = self._users.get(user_id)
             if entry is not None:
                 self._users.move_to_end(user_id)
         store = self.store
         if store is None:
-            return (list(entry.records) if entry else []), True
+            return _NOTHING_STORED, (list(entry.records) if entry else []), True
         if entry is not None and self._fresh(entry):
-            return list(entry.records), True
+            return entry.stored, list(entry.records), True
         from offsite.store import StoreError
 
         try:
-            stored = store.strikes(user_id, settle=False)
+            # one aggregate row: a sender's cost does not grow with their strike history
+            stored = store.strike_summary(user_id, now)
         except StoreError as exc:
             log.warning("strike lookup failed (%s); using cached strikes", type(exc).__name__)
             known = list(entry.records) if entry else []
             pending = [p for p in store.pending_strikes(user_id) if p not in known]
-            return known + pending, False
-        merged = stored + store.pending_strikes(user_id)
+            return (entry.stored if entry else _NOTHING_STORED), known + pending, False
+        pending = store.pending_strikes(user_id)
         with self._lock:
-            self._users[user_id] = _Entry(merged, time.monotonic())
+            self._users[user_id] = _Entry(pending, stored, time.monotonic())
             self._users.move_to_end(user_id)
             self._evict()
-        return merged, True
+        return stored, pending, True
 
     # ---------------------------------------------------------------- writing
 

@@ -2,9 +2,10 @@
 give the same decision whichever worker gets each message.
 
 Each conversation is one Redis string (``<prefix><conversation id>``) holding the window's small
-JSON, written with a time to live. Updates are optimistic: ``GET``, compute, then a small Lua
-compare-and-set that writes only if the value is still the one read (two round trips); when two
-workers change the same conversation at once, the loser reruns its change on the winner's value.
+JSON, written with a time to live. Updates are optimistic: compute from the value this worker
+wrote last (or from a ``GET`` when it has none), then a small Lua compare-and-set that writes only
+if the value is still that one. When another worker wrote in between, the compare-and-set answers
+with that worker's value and the change reruns on it, without another read.
 
 Timeouts are short, and after a failure the store refuses calls for ``retry_after`` seconds
 without touching the network, so an unreachable Redis costs one timeout, not one per message.
@@ -27,20 +28,21 @@ from offsite.lru import LruCache
 _MAX_KEY = 200
 
 # KEYS[1]: the key. ARGV: expected-present ("1"/"0"), expected value, delete ("1"/"0"), new value,
-# time to live in ms. Returns 1 when written, 0 when someone else changed the key first.
+# time to live in ms. Returns {1} when written; when someone else changed the key first, {0} and
+# the value found ({0} alone: the key is gone), so that the loser recomputes without a GET.
 _COMPARE_AND_SET = """
 local current = redis.call('GET', KEYS[1])
 if ARGV[1] == '1' then
-  if current ~= ARGV[2] then return 0 end
+  if current ~= ARGV[2] then return {0, current} end
 elseif current then
-  return 0
+  return {0, current}
 end
 if ARGV[3] == '1' then
   redis.call('DEL', KEYS[1])
 else
   redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
 end
-return 1
+return {1}
 """
 
 
@@ -109,31 +111,32 @@ class RedisStateStore:
         ttl_ms = str(max(1, int(ttl_seconds * 1000)))
 
         def attempt() -> None:
-            assumed = self._known.get(rkey)
+            current: str | None = self._known.get(rkey)
+            read = current is None
+            if read:
+                current = _text(self.client.get(rkey))
             for _ in range(self.max_attempts):
-                current: str | None
-                if assumed is not None:
-                    current, read, assumed = assumed, False, None
-                else:
-                    raw: Any = self.client.get(rkey)
-                    current, read = (raw if raw is None or isinstance(raw, str) else str(raw)), True
                 new = change(current)
                 if new == current:
                     if read:
                         return  # nothing to write
-                    continue  # unchanged from the assumed value: read the key to be sure
-                written = self._compare_and_set(
+                    # unchanged from the assumed value: read the key to be sure
+                    current, read = _text(self.client.get(rkey)), True
+                    continue
+                reply: Any = self._compare_and_set(
                     keys=[rkey],
                     args=["0" if current is None else "1", current or "", "1" if new is None else "0",
                           new or "", ttl_ms],
                 )
-                if written == 1:
+                if int(reply[0]) == 1:
                     if new is None:
                         self._known.pop(rkey)
                     else:
                         self._known.put(rkey, new)
                     return
-                self._known.pop(rkey)  # another worker wrote it: read it next time round
+                # another worker wrote it first: the reply holds what it wrote
+                self._known.pop(rkey)
+                current, read = _text(reply[1] if len(reply) > 1 else None), True
             raise StateStoreError(f"redis store: gave up after {self.max_attempts} conflicting writes")
 
         self._call(attempt)
@@ -175,3 +178,8 @@ class RedisStateStore:
         with self._lock:
             self._down_until = 0.0
         return result
+
+
+def _text(raw: Any) -> str | None:
+    """A stored value as ``str`` (None when absent)."""
+    return raw if raw is None or isinstance(raw, str) else str(raw)

@@ -43,6 +43,7 @@ _EMAIL_NO_SUFFIX = re.compile(
     rf"(?P<domain>{_LABEL})(?![ \t]*(?:\.|{_OPEN}?[ \t]*(?:{_DOT_WORDS})\b))"
 )
 _DOT_SPLIT = re.compile(_DOT)
+_SPELLED_DOT = re.compile(rf"[ \t]+(?:{_DOT_WORDS})[ \t]+")
 # "my email is", "e-mail:", "correo:" right before an address
 _EMAIL_CUE = re.compile(r"\b(?:e-?mail|mail|gmail|correo|courriel|e-mail-adresse)[ \t]*(?:is|es|est|ist|e|é|:|=|-)?[ \t]*:?[ \t]*\Z")
 _PREFILTER = re.compile(rf"@|\b(?:{_AT_WORDS})\b")
@@ -63,7 +64,7 @@ _STOP_LOCAL = frozenset(
 
 
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
-_SPELLED_DOT_BEFORE = re.compile(rf"[a-z0-9_][a-z0-9._%+\-]{{0,63}}[ \t]+(?:{_DOT_WORDS})[ \t]+\Z")
+_DOT_WORD_SET = frozenset(_DOT_WORDS.split("|"))
 
 
 def _local_start(text: str, anchor: int) -> int:
@@ -75,13 +76,38 @@ def _local_start(text: str, anchor: int) -> int:
     while j > 0 and text[j - 1] in _LOCAL_CHARS and i - j < 64:
         j -= 1
     for _ in range(3):  # spelled dots inside the local part: "ana punto lopez arroba ..."
-        if j == 0 or text[j - 1] not in " \t":
-            break  # a spelled dot ends in a space
-        before = _SPELLED_DOT_BEFORE.search(text, max(0, j - 80), j)
+        before = _spelled_dot_before(text, j)
         if before is None:
             break
-        j = before.start()
+        j = before
     return j
+
+
+def _spelled_dot_before(text: str, end: int) -> int | None:
+    """Where ``<local> dot `` ending at ``end`` begins ("lopez punto " before "ana"), or None.
+    A backward scan of at most 80 characters (a regular expression searched backwards would try
+    every start in that window)."""
+    i = end
+    while i > 0 and text[i - 1] in " \t" and end - i < 8:
+        i -= 1
+    if i == end:
+        return None  # a spelled dot ends in a space
+    word_end = i
+    while i > 0 and text[i - 1].isalpha() and word_end - i < 6:
+        i -= 1
+    if text[i:word_end] not in _DOT_WORD_SET:
+        return None
+    word_start = i
+    while i > 0 and text[i - 1] in " \t" and word_start - i < 8:
+        i -= 1
+    if i == word_start:
+        return None  # "xdot": not a spelled dot
+    local_end = i
+    while i > 0 and text[i - 1] in _LOCAL_CHARS and local_end - i < 64:
+        i -= 1
+    while i < local_end and text[i] in "._%+-":
+        i += 1  # a local part begins with a letter, a digit or "_"
+    return i if i < local_end else None
 
 
 class EmailDetector(Detector):
@@ -124,7 +150,8 @@ class EmailDetector(Detector):
             domain, end = self._trim_domain(labels, match, view.text)
             if domain is None:
                 continue
-            local = re.sub(rf"[ \t]+(?:{_DOT_WORDS})[ \t]+", ".", local)
+            if " " in local or "\t" in local:
+                local = _SPELLED_DOT.sub(".", local)
             value = f"{local}@{domain}"
             if "." in domain and self.resources.domain_allowed(domain):
                 continue  # crisis lines' and public services' addresses are resources, not contact
@@ -145,13 +172,12 @@ class EmailDetector(Detector):
     def _trim_domain(self, labels: list[str], match: re.Match[str], text: str) -> tuple[str | None, int]:
         """The longest prefix of the domain labels that ends in a known public suffix; without
         one, the first label alone (scored lower)."""
-        psl = self.resources.psl
         domain_text = match.group("domain")
         for count in range(len(labels), 1, -1):
             if len(labels[count - 1]) < 2:
                 continue  # no public suffix is one character long
             domain = ".".join(labels[:count])
-            suffix = psl.publicsuffix(domain, accept_unknown=False)
+            suffix = self.resources.public_suffix(domain)
             if suffix is not None and suffix != domain:
                 # end offset: after the count-th label in the matched text
                 end = match.start("domain")

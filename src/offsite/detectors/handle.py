@@ -22,6 +22,8 @@ from offsite.resources import Mention
 
 _HANDLE = r"@?(?:live:)?[a-z0-9_](?:[a-z0-9_.\-,']{0,40}[a-z0-9_])?(?:#\d{4})?"
 _GAP = r"[ \t]*(?:[\u2600-\u27bf\U0001f300-\U0001faff][ \t]*){0,3}"
+#: a character that makes a name handle-shaped ("jane_d", "moon.child", "kai07")
+_MARKED = re.compile(r"[_.0-9]")
 # After the platform word: optional "id/username", then "is", ":", "=", "-", "(" ...
 _AFTER = re.compile(
     r"[ \t]*(?:(?P<label>id|name|username|user name|user|handle|acc|account|addy|tag|@)[ \t]*)?"
@@ -211,7 +213,7 @@ class HandleDetector(Detector):
         before = _BEFORE.search(alpha.text, window_start, mention.start)
         if before is not None:
             start, end = before.start("handle"), before.end("handle")
-            strong = joined.text[start] == "@" or any(c in joined.text[start:end] for c in "_.0123456789")
+            strong = joined.text[start] == "@" or _MARKED.search(joined.text, start, end) is not None
             # "add a coworker on facebook" is talk; only handle-shaped names count before the word,
             # or a name given as one's own: "find me as quietfox on fb", "i go by quietfox on insta"
             own = (_SELF_NAMED.search(alpha.text, max(0, start - 24), start) is not None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
 from offsite.normalize import Views
-from offsite.regex_prefixes import Beginnings, beginnings
+from offsite.regex_prefixes import WIDTH, Beginnings, beginnings
 from offsite.resources import Resources
 from offsite.spans import SpanSet
 from offsite.wordtrie import trie_alternation
@@ -41,6 +41,10 @@ class _Rule:
     source: str  # the expanded pattern; rules are only ever run combined
     #: how its matches begin (at a word boundary), or None: it is searched at every position
     beginnings: Beginnings | None
+
+
+#: two-character beginnings whose rule alternation is remembered
+_BEGINNINGS_KEPT = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +110,12 @@ class SolicitationDetector(Detector):
         # searched through a sentence. A sentence lacking a rule's gate words cannot match it.
         anchored = tuple(i for i, rule in enumerate(self.rules) if rule.beginnings is not None)
         anywhere = tuple(i for i, rule in enumerate(self.rules) if rule.beginnings is None)
-        self._anchored = (self._alternation(anchored), anchored)
+        self._anchored = anchored
         self._searched = (self._alternation(anywhere), anywhere)
+        # At a position, only the anchored rules whose matches can begin with its first two
+        # characters are tried: their alternation, compiled once per distinct set of rules.
+        self._at_beginning: dict[str, tuple[re.Pattern[str], tuple[int, ...]]] = {}
+        self._by_rules: dict[tuple[int, ...], re.Pattern[str]] = {}
         # the gate words where they stand, in one pass (a prefix tree; "#" and "@" anywhere)
         symbols = "".join(sorted(w for w in self.gate if w in ("#", "@")))
         self._gate_words = re.compile(
@@ -169,12 +177,12 @@ class SolicitationDetector(Detector):
             found: list[tuple[int, int, int]] = []
             if combined.positions is not None:
                 # only where a word begins as a match of one of these rules can (a few words)
-                anchored, rules = self._anchored
                 reached = first
                 for position in combined.positions.finditer(text, first, stop):
                     pos = position.start()
                     if pos < reached:
                         continue
+                    anchored, rules = self._rules_at(text, pos)
                     match = anchored.match(text, pos, stop)
                     if match is not None:
                         found.append((pos, match.end(), rules[int((match.lastgroup or "r0")[1:])]))
@@ -206,6 +214,22 @@ class SolicitationDetector(Detector):
             self._combined_cache[words] = combined
         return combined if isinstance(combined, _Combined) else None
 
+    def _rules_at(self, text: str, pos: int) -> tuple[re.Pattern[str], tuple[int, ...]]:
+        """The alternation of the anchored rules that may match at ``pos`` (their beginnings
+        admit its first two characters), with their indices. Trying only those finds the same
+        first match as the alternation of every anchored rule, at a fraction of the cost."""
+        key = text[pos : pos + WIDTH]
+        known = self._at_beginning.get(key)
+        if known is None:
+            rules = tuple(i for i in self._anchored if _admits(self.rules[i].beginnings, key))
+            pattern = self._by_rules.get(rules)
+            if pattern is None:
+                pattern = self._by_rules[rules] = self._alternation(rules)
+            if len(self._at_beginning) >= _BEGINNINGS_KEPT:
+                self._at_beginning.clear()  # a one-letter beginning may meet any next character
+            known = self._at_beginning[key] = (pattern, rules)
+        return known
+
     def _alternation(self, indices: tuple[int, ...]) -> re.Pattern[str]:
         """The given rules as one alternation, branch ``r<k>`` for ``indices[k]`` (no rules: a
         pattern that never matches)."""
@@ -218,3 +242,8 @@ class SolicitationDetector(Detector):
         if candidate.rule.endswith(".negated"):
             return "negated: rule talk or refusal"
         return super().validate(candidate, views, context)
+
+
+def _admits(begins: Beginnings | None, key: str) -> bool:
+    """True when a match of a rule with these beginnings may begin with ``key``."""
+    return begins is not None and begins.admits(key, 0)

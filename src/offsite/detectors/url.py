@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
 from offsite.normalize import View, Views
+from offsite.resources import Resources
 from offsite.wordtrie import trie_alternation
 
 _URL = re.compile(
@@ -44,10 +45,20 @@ _HOST = re.compile(r"[a-z0-9\-.\u00c0-\uffff]+")
 _TRAIL = ".,;:!?)]}'\"*"
 
 
+#: hosts whose public-suffix reading is remembered (cleared when full)
+_HOST_CACHE = 4096
+
+
 class UrlDetector(Detector):
     """Links and invites."""
 
     name = "url"
+
+    def __init__(self, resources: Resources) -> None:
+        super().__init__(resources)
+        # (host, kind) -> _valid_host's answer: a pure function of the host and the lexicon,
+        # asked again and again for the same few hosts (and 60,000 times for one in a flood)
+        self._hosts: dict[tuple[str, str], tuple[str | None, int]] = {}
 
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Link-shaped spans on the ``norm`` view."""
@@ -119,14 +130,23 @@ class UrlDetector(Detector):
     def _valid_host(self, host: str, kind: str) -> tuple[str | None, int]:
         """The host cut to its longest prefix ending in a public suffix (``host-page.com4083buy``
         -> ``host-page.com``), with its length, or None."""
-        psl = self.resources.psl
+        key = (host, kind)
+        known = self._hosts.get(key)
+        if known is None:
+            known = self._read_host(host, kind)
+            if len(self._hosts) >= _HOST_CACHE:
+                self._hosts.clear()
+            self._hosts[key] = known
+        return known
+
+    def _read_host(self, host: str, kind: str) -> tuple[str | None, int]:
         labels = host.split(".")
         if len(labels) < 2:
             return None, 0
         last = labels[-1]
         for cut in range(len(last), 1, -1):
             candidate = ".".join([*labels[:-1], last[:cut]])
-            suffix = psl.publicsuffix(candidate, accept_unknown=False)
+            suffix = self.resources.public_suffix(candidate)
             if suffix is not None and suffix != candidate:
                 if kind == "bare" and cut != len(last):
                     return None, 0

@@ -82,7 +82,9 @@ class Condition(_Strict):
     max_strikes: int | None = Field(default=None, ge=1)
 
     def holds(self, finding: Finding, context: Context, strikes: int) -> bool:
-        """True when ``finding`` written in ``context`` by a sender with ``strikes`` matches."""
+        """True when ``finding`` written in ``context`` by a sender with ``strikes`` matches.
+        Of the finding, only its kind, platform and confidence are read (``Policy.decide``
+        matches findings alike in those once)."""
         sender = context.sender
         if self.surface is not None and context.surface not in self.surface:
             return False
@@ -338,7 +340,16 @@ class Policy:
         ``strikes`` active strikes."""
         if not findings:
             return Verdict(Action.ALLOW, (), CLEAN_RULE, strikes=strikes)
-        matched = [self._match(f, context, strikes) for f in findings]
+        # a rule reads a finding's kind, platform and confidence only: floods of alike findings
+        # are matched once
+        by_shape: dict[tuple[Kind, str | None, float], _Matched] = {}
+        matched: list[_Matched] = []
+        for f in findings:
+            shape = (f.kind, f.platform, f.confidence)
+            found = by_shape.get(shape)
+            if found is None:
+                found = by_shape[shape] = self._match(f, context, strikes)
+            matched.append(found)
         ladder = self.spec.strikes
         step = ladder.step_for(strikes)
         counts = any(m.outcome.strike and m.outcome.action != Action.ALLOW for m in matched)

@@ -31,6 +31,7 @@ from alembic.config import Config
 from sqlalchemy import (
     ColumnElement,
     Engine,
+    and_,
     case,
     create_engine,
     delete,
@@ -57,7 +58,7 @@ from sqlalchemy.orm import Session
 
 from offsite.models import Action, Context, Decision
 from offsite.store.hashing import contact_hash, finding_contact, load_hash_key, mask_contact
-from offsite.store.records import PRIORITIES, RESOLUTIONS, REVIEW_STATUSES, ReviewItem, StrikeRecord
+from offsite.store.records import PRIORITIES, RESOLUTIONS, REVIEW_STATUSES, ReviewItem, StrikeRecord, StrikeSummary
 from offsite.store.schema import (
     ContactSighting,
     DecisionEvent,
@@ -535,6 +536,24 @@ class Store:
             return [_strike(row) for row in rows]
 
         return self._run(work, settle=settle)
+
+    def strike_summary(self, user_id: str, at: datetime) -> StrikeSummary:
+        """How many stored strikes of ``user_id`` count at ``at`` and when their latest mute
+        ends: one aggregate row, however many strikes the user has collected. Like
+        ``strikes(settle=False)``, it does not wait for the write-behind queue (the strike
+        ledger adds :meth:`pending_strikes` itself)."""
+
+        def work(session: Session) -> StrikeSummary:
+            table = StrikeRow.__table__
+            given = table.c.created_at <= at
+            query = select(
+                func.count(table.c.id).filter(and_(given, table.c.expires_at > at)),
+                func.max(table.c.muted_until).filter(and_(given, table.c.muted_until > at)),
+            ).where(table.c.user_id == user_id)
+            count, muted_until = session.execute(query).one()
+            return StrikeSummary(int(count or 0), muted_until)
+
+        return self._run(work, settle=False)
 
     def pending_strikes(self, user_id: str) -> list[StrikeRecord]:
         """Strikes of ``user_id`` still waiting in the buffer (database down, or write-behind)."""

@@ -78,6 +78,15 @@ class ReviewItem:
 
 
 @dataclass(frozen=True, slots=True)
+class StrikeSummary:
+    """What a user's stored strikes amount to at one moment: how many count, and when the
+    latest mute among them ends (``None``: not muted)."""
+
+    count: int
+    muted_until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class StrikeRecord:
     """One step of a user's strike ladder: given at ``created_at``, counted until ``expires_at``.
 
