@@ -22,13 +22,19 @@ from offsite.resources import Mention
 
 _HANDLE = r"@?(?:live:)?[a-z0-9_](?:[a-z0-9_.\-,']{0,40}[a-z0-9_])?(?:#\d{4})?"
 _GAP = r"[ \t]*(?:[\u2600-\u27bf\U0001f300-\U0001faff][ \t]*){0,3}"
+#: a number with a unit, not a user name: times, counts, ordinals, measures ("2am", "10k", "3rd")
+_QUANTITY = re.compile(
+    r"\d+(?:[.,:]\d+)?(?:am|pm|k|m|mil|b|km|mi|kg|kgs|lb|lbs|g|mg|ml|h|hr|hrs|min|mins|s|sec|secs|st|nd|rd|th"
+    r"|x|yo|yr|yrs|y|d|w|wk|wks|cm|mm|ft|in|gb|mb|tb|fps|hz|p)"
+)
 #: a character that makes a name handle-shaped ("jane_d", "moon.child", "kai07")
 _MARKED = re.compile(r"[_.0-9]")
 # After the platform word: optional "id/username", then "is", ":", "=", "-", "(" ...
 _AFTER = re.compile(
     r"[ \t]*(?:(?P<label>id|name|username|user name|user|handle|acc|account|addy|tag|@)[ \t]*)?"
-    r"(?P<link>(?:is|'s|s|es|ist|e|est|c'est|cest|c est|me[ \t]+at|me[ \t]+on|at|me|as|under|como|comme|als"
-    r"|both|everywhere|on both|on all|on all of them)\b[ \t]*:?|:|=|-|,|\u2013|\u2014|>|->|=>|\(|\[|\")?"
+    r"(?P<link>(?:is|'s|s|es|ist|e|est|c'est|cest|c est|its|it's|it is|me[ \t]+at|me[ \t]+on|at|me|as|under"
+    r"|como|comme|als|both|everywhere|on both|on all|on all of them)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
+    r"|=>|\(|\[|\")?"
     rf"{_GAP}(?P<open>[(\[\"]?)[ \t]*"
     rf"(?P<handle>{_HANDLE})"
 )
@@ -171,8 +177,9 @@ class HandleDetector(Detector):
                 after = None
         if after is not None:
             start, end = after.start("handle"), after.end("handle")
-            strong = bool(after.group("label") or after.group("open") or (after.group("link") or "").strip() in (":", "=", "(", "[", "is:", "->", "=>", ">")
-                          or joined.text[start] == "@")
+            link_text = (after.group("link") or "").strip()
+            strong = bool(after.group("label") or after.group("open") or link_text.endswith("@")
+                          or link_text in (":", "=", "(", "[", "is:", "->", "=>", ">") or joined.text[start] == "@")
             lead_in = alpha.text[max(0, mention.start - 16) : mention.start].rstrip()
             possessive = lead_in.endswith(_POSSESSIVE)
             disguised = self._disguised(mention, alpha, original)
@@ -296,6 +303,8 @@ class HandleDetector(Detector):
             conf -= 0.2
         if not any(c.isalpha() for c in body) and platform.id != "qq":
             return None  # numbers are the phone detector's
+        if _QUANTITY.fullmatch(body) is not None and not raw.startswith("@"):
+            return None  # "insta is 2am", "my insta its 10k followers": a time or a count
         if len(body) < 2:
             return None
         return Candidate(Kind.HANDLE, joined, start, end, rule, conf, f"{platform.id}:{name}", platform.id)
