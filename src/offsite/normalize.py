@@ -266,8 +266,8 @@ def read_leetspeak(view: View) -> View:
             continue
         letters = len(_LETTER.findall(word))
         # "@jane" stays a mention and "b4" or "2day" stay as typed; only words that are mostly
-        # letters are read ("1nsta", "d!scord", "sn4pch4t").
-        if len(word) < 2 or letters * 2 < len(word) or word.startswith("@") or word.isdigit():
+        # letters are read ("1nsta", "d!scord", "sn4pch4t", "1n5t4").
+        if len(word) < 2 or letters * 2 < len(word) - 1 or word.startswith("@") or word.isdigit():
             continue
         converted = word.translate(_LEET)
         if letters == 1 and converted not in _SHORT_LEET_WORDS:
