@@ -3,9 +3,15 @@ and the texts that talk about services or the rule without asking for anything."
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 
-from offsite import Kind, Surface
+from offsite import Guard, Kind, Surface
+from offsite.detectors.solicitation import SolicitationDetector
+from offsite.normalize import Views
 
 from ._support import check_negative, check_positive, neg, pos
 
@@ -98,3 +104,28 @@ def test_finds_request(text: str, spans: tuple[str, ...], kind: Kind, surface: S
 def test_ignores_talk_about_services(text: str, surface: Surface) -> None:
     """Talk about services, refusals, reports and rule reminders ask for nothing."""
     check_negative("solicitation", text, surface)
+
+
+def test_rules_tried_by_beginning_match_what_every_rule_would() -> None:
+    """At every word start of the development texts, the alternation of the rules whose
+    beginnings admit the position finds the same first match as the alternation of all rules
+    that are tried by position (the detector never builds the latter; this test does)."""
+    guard = Guard()
+    detector = next(d for d in guard.detection.detectors if isinstance(d, SolicitationDetector))
+    every_rule = detector._alternation(detector._anchored)
+    texts = [json.loads(line)["text"] for line in
+             (Path(__file__).parents[1] / "data" / "dev" / "single.jsonl").read_text("utf-8").splitlines()]
+    tried = 0
+    for text in texts:
+        alpha = Views(text, guard.detection.resources.numbers).alpha.text
+        for word in re.finditer(r"\b\w", alpha):
+            pos = word.start()
+            subset, rules = detector._rules_at(alpha, pos)
+            full = every_rule.match(alpha, pos)
+            found = subset.match(alpha, pos)
+            assert (found is None) == (full is None), (text, pos)
+            if full is not None and found is not None:
+                tried += 1
+                assert found.end() == full.end(), (text, pos)
+                assert rules[int((found.lastgroup or "")[1:])] == detector._anchored[int((full.lastgroup or "")[1:])]
+    assert tried > 100  # the dev set holds plenty of requests
