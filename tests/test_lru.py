@@ -1,9 +1,10 @@
-"""The bounded cache behind the Redis store's last-written values and the tracker's parsed
-windows."""
+"""The bounded caches: ``LruCache`` behind the Redis store's last-written values and the
+tracker's parsed windows, ``BoundedMemo`` behind remembered public suffixes, link hosts and
+solicitation rules by beginning."""
 
 from __future__ import annotations
 
-from offsite.lru import LruCache
+from offsite.lru import BoundedMemo, LruCache
 
 
 def test_keeps_the_most_recent_entries_up_to_the_bound() -> None:
@@ -22,3 +23,19 @@ def test_pop_removes_and_a_zero_bound_keeps_nothing() -> None:
     empty: LruCache[str, int] = LruCache(0)
     empty.put("a", 1)
     assert empty.get("a") is None and len(empty) == 0
+
+
+def test_bounded_memo_computes_each_key_once_and_stays_bounded() -> None:
+    calls: list[int] = []
+
+    def square(n: int) -> int | None:
+        calls.append(n)
+        return None if n < 0 else n * n
+
+    memo = BoundedMemo(square, 3)
+    assert [memo(2), memo(2), memo(-1), memo(-1)] == [4, 4, None, None]
+    assert calls == [2, -1]  # a None answer is remembered too
+    for n in range(10):
+        memo(n)
+    assert len(memo) <= 3  # dropped at once when full, never past the bound
+    assert memo(9) == 81 and calls[-1] == 9 and calls.count(9) == 1

@@ -1,11 +1,13 @@
-"""A small thread-safe mapping that keeps at most ``max_items`` entries, dropping the least
-recently stored first. For caches of values this process wrote and will likely read back
-(conversation windows); not for shared state."""
+"""Two small bounded caches: ``LruCache``, a thread-safe mapping that keeps at most ``max_items``
+entries, dropping the least recently stored first (values this process wrote and will likely read
+back: conversation windows); and ``BoundedMemo``, the remembered answers of a pure function
+(public suffixes, link hosts, which rules may begin with two letters). Neither is shared state."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -43,3 +45,30 @@ class LruCache(Generic[K, V]):
     def __len__(self) -> int:
         with self._lock:
             return len(self._items)
+
+
+class BoundedMemo(Generic[K, V]):
+    """``compute(key)``, remembered for at most ``max_items`` keys; when full, everything is
+    dropped at once (cheaper than ordering entries, and the keys in use come straight back).
+    Without a lock: two threads asking for a new key at once each compute it, and both get the
+    same answer, since ``compute`` is a pure function."""
+
+    def __init__(self, compute: Callable[[K], V], max_items: int) -> None:
+        self.max_items = max(1, max_items)
+        self._compute = compute
+        self._items: dict[K, V] = {}
+
+    def __call__(self, key: K) -> V:
+        """The answer for ``key``, computed at most once while remembered."""
+        try:
+            return self._items[key]
+        except KeyError:
+            pass
+        value = self._compute(key)
+        if len(self._items) >= self.max_items:
+            self._items.clear()
+        self._items[key] = value
+        return value
+
+    def __len__(self) -> int:
+        return len(self._items)

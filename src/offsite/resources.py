@@ -10,6 +10,7 @@ from functools import cached_property
 from publicsuffixlist import PublicSuffixList
 
 from offsite.lexicon import Lexicon, Platform, load_lexicon
+from offsite.lru import BoundedMemo
 from offsite.normalize import NumberReader, View, Views
 from offsite.wordtrie import trie_alternation
 
@@ -109,20 +110,15 @@ class Resources:
 
     lexicon: Lexicon = field(default_factory=load_lexicon)
     settings: DetectionSettings = field(default_factory=DetectionSettings)
-    #: public_suffix answers by name (a pure function of the bundled list; cleared when full)
-    _suffixes: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
-
     def public_suffix(self, name: str) -> str | None:
         """The ICANN or private public suffix that ends ``name`` (``"gmail.co.uk"`` ->
         ``"co.uk"``), or None when it ends in no known suffix. Remembered per name: floods
         repeat the same few domains thousands of times."""
-        if name in self._suffixes:
-            return self._suffixes[name]
-        suffix = self.psl.publicsuffix(name, accept_unknown=False)
-        if len(self._suffixes) >= _SUFFIX_CACHE:
-            self._suffixes.clear()
-        self._suffixes[name] = suffix
-        return suffix
+        return self._suffixes(name)
+
+    @cached_property
+    def _suffixes(self) -> BoundedMemo[str, str | None]:
+        return BoundedMemo(lambda name: self.psl.publicsuffix(name, accept_unknown=False), _SUFFIX_CACHE)
 
     @cached_property
     def numbers(self) -> NumberReader:

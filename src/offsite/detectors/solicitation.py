@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from offsite.detectors.base import Candidate, Detector
+from offsite.lru import BoundedMemo
 from offsite.models import Context, Kind
 from offsite.normalize import Views
 from offsite.regex_prefixes import WIDTH, Beginnings, beginnings
@@ -114,8 +115,10 @@ class SolicitationDetector(Detector):
         self._searched = (self._alternation(anywhere), anywhere)
         # At a position, only the anchored rules whose matches can begin with its first two
         # characters are tried: their alternation, compiled once per distinct set of rules.
-        self._at_beginning: dict[str, tuple[re.Pattern[str], tuple[int, ...]]] = {}
         self._by_rules: dict[tuple[int, ...], re.Pattern[str]] = {}
+        # a one-letter beginning may meet any next character: bounded
+        self._at_beginning: BoundedMemo[str, tuple[re.Pattern[str], tuple[int, ...]]] = BoundedMemo(
+            self._rules_beginning, _BEGINNINGS_KEPT)
         # the gate words where they stand, in one pass (a prefix tree; "#" and "@" anywhere)
         symbols = "".join(sorted(w for w in self.gate if w in ("#", "@")))
         self._gate_words = re.compile(
@@ -218,17 +221,16 @@ class SolicitationDetector(Detector):
         """The alternation of the anchored rules that may match at ``pos`` (their beginnings
         admit its first two characters), with their indices. Trying only those finds the same
         first match as the alternation of every anchored rule, at a fraction of the cost."""
-        key = text[pos : pos + WIDTH]
-        known = self._at_beginning.get(key)
-        if known is None:
-            rules = tuple(i for i in self._anchored if _admits(self.rules[i].beginnings, key))
-            pattern = self._by_rules.get(rules)
-            if pattern is None:
-                pattern = self._by_rules[rules] = self._alternation(rules)
-            if len(self._at_beginning) >= _BEGINNINGS_KEPT:
-                self._at_beginning.clear()  # a one-letter beginning may meet any next character
-            known = self._at_beginning[key] = (pattern, rules)
-        return known
+        return self._at_beginning(text[pos : pos + WIDTH])
+
+    def _rules_beginning(self, key: str) -> tuple[re.Pattern[str], tuple[int, ...]]:
+        """:meth:`_rules_at` for a match beginning with ``key``; one alternation per distinct
+        set of rules, compiled when first needed."""
+        rules = tuple(i for i in self._anchored if _admits(self.rules[i].beginnings, key))
+        pattern = self._by_rules.get(rules)
+        if pattern is None:
+            pattern = self._by_rules[rules] = self._alternation(rules)
+        return pattern, rules
 
     def _alternation(self, indices: tuple[int, ...]) -> re.Pattern[str]:
         """The given rules as one alternation, branch ``r<k>`` for ``indices[k]`` (no rules: a

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 
 from offsite.detectors.base import Candidate, Detector
+from offsite.lru import BoundedMemo
 from offsite.models import Context, Kind
 from offsite.normalize import View, Views
 from offsite.resources import Resources
@@ -58,7 +59,8 @@ class UrlDetector(Detector):
         super().__init__(resources)
         # (host, kind) -> _valid_host's answer: a pure function of the host and the lexicon,
         # asked again and again for the same few hosts (and 60,000 times for one in a flood)
-        self._hosts: dict[tuple[str, str], tuple[str | None, int]] = {}
+        self._hosts: BoundedMemo[tuple[str, str], tuple[str | None, int]] = BoundedMemo(
+            lambda key: self._read_host(*key), _HOST_CACHE)
 
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Link-shaped spans on the ``norm`` view."""
@@ -130,14 +132,7 @@ class UrlDetector(Detector):
     def _valid_host(self, host: str, kind: str) -> tuple[str | None, int]:
         """The host cut to its longest prefix ending in a public suffix (``host-page.com4083buy``
         -> ``host-page.com``), with its length, or None."""
-        key = (host, kind)
-        known = self._hosts.get(key)
-        if known is None:
-            known = self._read_host(host, kind)
-            if len(self._hosts) >= _HOST_CACHE:
-                self._hosts.clear()
-            self._hosts[key] = known
-        return known
+        return self._hosts((host, kind))
 
     def _read_host(self, host: str, kind: str) -> tuple[str | None, int]:
         labels = host.split(".")
