@@ -41,6 +41,7 @@ INPUTS: dict[str, tuple[str, int]] = {
     "dots": (".", MB),
     "at-names": ("@a ", MB),  # a mention in every three characters
     "many-emails": ("jo@example.com ", MB),  # thousands of findings to merge
+    "filler-between-groups": ("call 555 and then ", MB),  # filler words read as separators
 }
 
 _CHILD = r"""

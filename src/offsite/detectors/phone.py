@@ -26,6 +26,7 @@ from offsite.wordtrie import trie_alternation
 # Digits joined by up to 12 separator characters (linear: separators and digits are disjoint).
 _RUN = re.compile(r"\+*\(?\d(?:[ \t.\-/,()\[\]*_~|\\x#+\u2010-\u2015\u2212]{0,12}\d)*\)?")
 _GROUP = re.compile(r"\d+")
+_GROUP_BEFORE = re.compile(r"(?<!\d)\d+\Z")
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[a-z]+")
 _PHONE_AFTER = re.compile(
@@ -33,6 +34,11 @@ _PHONE_AFTER = re.compile(
     r"llama|ligue|appelle|ruf|chiama)\b"
 )
 _MIXED = re.compile(r"\d[a-z]|[a-z]\d")
+# Filler words between digit groups ("555 then 0192 and 334"), read as separators after a phone word.
+_FILLER_BETWEEN = re.compile(
+    r"(?<=\d)[ \t]*,?[ \t]+(?:and then|then|and|after that|next|y luego|luego|y|e depois|depois|e|et puis|puis|et"
+    r"|und dann|dann|und|e poi|poi)[ \t]*,?[ \t]+(?=\d)"
+)
 
 # Number-like things that are not phone numbers, masked before runs are found. Every one begins
 # with a digit or a currency sign: the lookahead spares the branches at every other position.
@@ -41,7 +47,9 @@ _MASKS = re.compile(
         [
             r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?",  # times
             r"(?<!\d)(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])(?:t[\d:.]+(?:z|[+-]\d\d:?\d\d)?)?",
-            r"(?<![\d.\-/])(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)?\d\d(?!\d)",
+            # dates ("06.12.34"; not the start of "06.12.34.56.78", a French phone number)
+            r"(?<![\d.\-/])(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])(?P<datesep>[-/.])(?:19|20)?\d\d(?!\d)"
+            r"(?!(?P=datesep)\d)",
             r"\b(?:19|20)\d\d-?(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?=\s+\d\d(?::|\b))",
             r"\b(?:19|20)\d\d\s?[-/]\s?(?:19|20)\d\d\b",  # year ranges
             r"(?<![\d\-./])\d{1,2}/\d{1,2}(?![\d/.])",  # fractions and day/month
@@ -73,9 +81,9 @@ _NOT_PHONE_WORDS = re.compile(
 )
 
 
-# Counting aloud ("1, 2, 3, 4, 5, 6, 7") is not a number.
+# Counting aloud ("1, 2, 3, 4, 5, 6, 7") is not a number, nor the keyboard's row ("1234567890").
 _COUNTING = frozenset(
-    seq[i:j] for seq in ("0123456789", "12345678910", "9876543210", "10987654321")
+    seq[i:j] for seq in ("0123456789", "12345678910", "9876543210", "10987654321", "1234567890")
     for i in range(len(seq)) for j in range(i + 7, len(seq) + 1)
 )
 
@@ -132,6 +140,8 @@ class PhoneDetector(Detector):
         # Without number words (or letters glued to digits, "o1o2", "0l92") the digits view is
         # the joined view: skip building it.
         view = views.digits if has_words or _MIXED.search(joined) is not None else views.joined
+        if _FILLER_BETWEEN.search(view.text) is not None and _PHONE_WORDS.search(view.text) is not None:
+            view = self._fillers_read(view)
         text = view.text
         original = views.original
 
@@ -158,6 +168,23 @@ class PhoneDetector(Detector):
             pieces = numbers.segment(run.group())
             count += sum(len(p[0]) for p in pieces) if pieces else 1
         return count + sum(1 for token in _WORD.findall(text) if token in numbers.weak)
+
+    def _fillers_read(self, view: View) -> View:
+        """``view`` with filler words between phone-sized digit groups read as separators ("my
+        number is 555 then 0192 then 334"). Groups of 2-4 digits only, and no crisis line:
+        "call 988 and then 741741" stays two numbers."""
+        text = view.text
+        crisis = self.resources.crisis_numbers
+        edits = []
+        for match in _FILLER_BETWEEN.finditer(text):
+            before = _GROUP_BEFORE.search(text, max(0, match.start() - 8), match.start())  # bounded
+            after = _GROUP.match(text, match.end())
+            if before is None or after is None:
+                continue
+            left, right = before.group(), after.group()
+            if 2 <= len(left) <= 4 and 2 <= len(right) <= 4 and left not in crisis and right not in crisis:
+                edits.append((match.start(), match.end(), " "))
+        return view.rewrite(view.name, edits)
 
     @cached_property
     def _glued_words(self) -> re.Pattern[str]:
