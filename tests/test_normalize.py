@@ -189,6 +189,8 @@ def test_norm_map_points_at_each_character() -> None:
         ("fünf sechs sieben", "5 6 7"),  # de
         ("tre quattro sette", "3 4 7"),  # it
         ("cinque zero nove", "5 0 9"),  # it
+        ("zer0 n1ne s3ven", "0 9 7"),  # leetspeak
+        ("5ive 4our thr33", "5 4 3"),  # a digit leading the rest of its word
     ],
 )
 def test_number_words_read_as_digits(text: str, expected: str) -> None:
@@ -204,6 +206,7 @@ def test_number_words_read_as_digits(text: str, expected: str) -> None:
         "the phone is gone",
         "i want a tone",
         "o well",
+        "3am 2nd b4 l8r 10k",  # digits beside letters that spell no number word
     ],
 )
 def test_ordinary_words_are_not_numbers(text: str) -> None:

@@ -292,6 +292,13 @@ class NumberReader:
     _cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
+    def led_by_digit(self) -> dict[str, str]:
+        """Number words with their first letter typed as their own digit ("5ive" -> "five",
+        "4our" -> "four"), for words of four letters or more."""
+        return {digits + word[1:]: word for word, digits in self.words.items()
+                if len(digits) == 1 and len(word) >= 4 and word.isalpha() and word not in self.weak}
+
+    @cached_property
     def candidate_runs(self) -> re.Pattern[str]:
         """Alphanumeric runs that may hold a number: digits first, or the first two letters of a
         number word, or a one-letter number word ("o", "l") first. Other runs are skipped."""
@@ -358,9 +365,35 @@ _RUN = re.compile(r"[a-z0-9]+")
 _NUM_SEP = re.compile(r"[\s.,\-/()\[\]*_~+|:;]{0,4}\Z")
 
 
+# A token with a digit next to a letter ("zer0", "5ive", "3am"): maybe a number word in disguise.
+_MIXED_TOKEN = re.compile(r"(?<![a-z0-9])[a-z0-9]*(?:\d[a-z]|[a-z]\d)[a-z0-9]*")
+_LEET_DIGITS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
+
+
+def _undisguise_number_words(text: str, reader: NumberReader) -> str:
+    """``text`` with number words typed with digits for letters written as the words, same
+    length: leetspeak ("zer0", "n1ne", "s3ven") and a digit leading the rest of its own word
+    ("5ive", "4our"). Tokens that read as no number word are left as typed ("3am", "b4")."""
+    out: list[str] | None = None
+    for match in _MIXED_TOKEN.finditer(text):
+        token = match.group()
+        word = token.translate(_LEET_DIGITS)
+        if word not in reader.words or word in reader.weak:
+            word = reader.led_by_digit.get(token, "")
+        if word:
+            if out is None:
+                out = list(text)
+            out[match.start() : match.end()] = word
+    return text if out is None else "".join(out)
+
+
 def read_number_words(view: View, reader: NumberReader) -> View:
-    """Replace number words with digits ("FOUR ONE FIVE" -> "4 1 5", "1three4" -> "134")."""
+    """Replace number words with digits ("FOUR ONE FIVE" -> "4 1 5", "1three4" -> "134"),
+    number words in leetspeak too ("zer0 n1ne" -> "0 9")."""
     text = view.text
+    if _MIXED_TOKEN.search(text) is not None:
+        text = _undisguise_number_words(text, reader)
+        view = View(view.name, text, view.starts, view.ends)  # same length: same offsets
     tokens: list[tuple[int, int, str | None, bool, int]] = []  # start, end, digits, weak, mult
     last_end = 0
     for match in reader.candidate_runs.finditer(text):
