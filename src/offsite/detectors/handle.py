@@ -31,7 +31,7 @@ _QUANTITY = re.compile(
 _MARKED = re.compile(r"[_.0-9]")
 # After the platform word: optional "id/username", then "is", ":", "=", "-", "(" ...
 _AFTER = re.compile(
-    r"[ \t]*(?:(?P<label>id|name|username|user name|user|handle|acc|account|addy|tag|@)[ \t]*)?"
+    r"[ \t]*(?:(?P<label>(?:id|name|username|user name|user|handle|acc|account|addy|tag)\b|@)[ \t]*)?"
     r"(?P<link>(?:is|'s|s|es|ist|e|est|c'est|cest|c est|its|it's|it is|me[ \t]+at|me[ \t]+on|at|me|as|under"
     r"|como|comme|als|both|everywhere|on both|on all|on all of them)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
     r"|=>|\(|\[|\")?"
@@ -77,7 +77,9 @@ _FUNCTION = frozenset(
     "pls please plz lol haha idk tho though also only still either neither maybe sometimes "
     "never always later tomorrow today tonight now soon please account app name username "
     "handle id user story stories post posts dm dms chat message messages call calls group "
-    "page profile link bio feed reels reel video videos pic pics photo photos".split()
+    "page profile link bio feed reels reel video videos pic pics photo photos "
+    "fyp algorithm algo timeline explore streak streaks followers following likes views "
+    "highlights live lives shorts status pfp acc notifications inbox server servers".split()
 )
 
 
