@@ -58,6 +58,11 @@ _SELF_NAMED = re.compile(r"\b(?:me as|me under|i go by|me como|moi comme)[ \t]+\
 _MY_ID = re.compile(
     rf"\b(?:my|mi|meu|mon|mein|il mio)[ \t]+(?P<label>id|user ?name|handle|tag|@|user|usuario|pseudo|nick|nome de usuario)[ \t]*(?:is|:|es|e|est|ist|=)[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
+# "im quietfox everywhere, insta snap discord": one name for every platform named in the message
+_EVERYWHERE = re.compile(
+    rf"\b(?:i'?m|im|i am|i go by)[ \t]+(?P<handle>{_HANDLE})[ \t]+(?:everywhere|on everything|on all of them"
+    r"|on all the apps|on all socials)\b"
+)
 _FULL_NAME = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ'\-]+(?:[ \t]+[A-ZÀ-Þ][a-zà-ÿ'\-]+){1,2}\b")
 _ADDRESSING = re.compile(r"\b(?:thanks|thank you|thx|ty|hi|hey|hello|welcome|hugs|sorry|congrats|agree with|same|love you|ily)[ ,!]*\Z")
 _AT_NAME = re.compile(r"(?<![\w.@/])@(?P<name>[a-z0-9_](?:[a-z0-9_.]{0,29}[a-z0-9_])?)")
@@ -106,6 +111,11 @@ class HandleDetector(Detector):
                     seen.add((cand.start, cand.end))
                     yield cand
         mentions = [m for m in mentions if m.platform.id not in ("email", "phone")]
+        if mentions and ("everywhere" in alpha.text or "all" in alpha.text or "everything" in alpha.text):
+            for everywhere in self._same_everywhere(joined, alpha, mentions):
+                if (everywhere.start, everywhere.end) not in seen:
+                    seen.add((everywhere.start, everywhere.end))
+                    yield everywhere
         if mentions:
             for match in _MY_ID.finditer(alpha.text):
                 platform = self._nearest(mentions, match.start())
@@ -140,6 +150,21 @@ class HandleDetector(Detector):
                     continue
                 yield Candidate(Kind.HANDLE, joined, match.start(), match.end(),
                                 "handle.discriminator", 0.8, f"discord:{match.group()}", "discord")
+
+    def _same_everywhere(self, joined: View, alpha: View, mentions: list[Mention]) -> Iterator[Candidate]:
+        """"im quietfox everywhere, insta snap discord": a name given for every platform. A plain
+        word counts only when a list of platforms follows it ("im itchy everywhere, snap filters
+        make it worse" is not a handle)."""
+        for match in _EVERYWHERE.finditer(alpha.text):
+            name = joined.text[match.start("handle") : match.end("handle")]
+            listed = sum(1 for m in mentions if 0 <= m.start - match.end() <= 30) >= 2
+            if not listed and _MARKED.search(name) is None:
+                continue
+            platform = self._nearest(mentions, match.start())
+            cand = self._handle_candidate(joined, match.start("handle"), match.end("handle"), platform,
+                                          "handle.same_everywhere", 0.8, strong=False)
+            if cand is not None:
+                yield cand
 
     def _emoji_handles(self, joined: View) -> Iterator[Candidate]:
         """Handles after a platform's emoji ("👻: jane.d", "📸 jane_d")."""
