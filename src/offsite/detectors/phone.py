@@ -167,7 +167,12 @@ class PhoneDetector(Detector):
         for run in self._glued_words.finditer(text):
             pieces = numbers.segment(run.group())
             count += sum(len(p[0]) for p in pieces) if pieces else 1
-        return count + sum(1 for token in _WORD.findall(text) if token in numbers.weak)
+        for token in _WORD.findall(text):
+            if token in numbers.weak:
+                count += 1
+            elif token in numbers.multipliers:
+                count += numbers.multipliers[token] - 1  # "double five": two digits from one word
+        return count
 
     def _fillers_read(self, view: View) -> View:
         """``view`` with filler words between phone-sized digit groups read as separators ("my
