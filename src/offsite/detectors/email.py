@@ -19,7 +19,7 @@ _LOCAL = r"[a-z0-9_](?:[a-z0-9._%+\-]{0,63}[a-z0-9_])?"
 _LABEL = r"[a-z0-9\u00c0-\uffff](?:[a-z0-9\-\u00c0-\uffff]{0,61}[a-z0-9\u00c0-\uffff])?"
 _DOT = (
     rf"(?:[ \t]*\.[ \t]*|[ \t]*{_OPEN}[ \t]*(?:{_DOT_WORDS}|\.)[ \t]*{_CLOSE}[ \t]*"
-    rf"|[ \t]+(?:{_DOT_WORDS})[ \t]+|[ \t]*[\u2013\u2014~*][ \t]*(?:{_DOT_WORDS}|\.)[ \t]*[\u2013\u2014~*][ \t]*)"
+    rf"|[ \t]+(?:{_DOT_WORDS})[ \t]+|[ \t]*[\u2013\u2014~*\-][ \t]*(?:{_DOT_WORDS}|\.)[ \t]*[\u2013\u2014~*\-][ \t]*)"
 )
 _MENTION_VERBS = frozenset({"tweet", "follow", "dm", "me", "is", "at", "to", "on", "add", "msg", "ping", "tag",
                             "es", "e", "est", "ist", "sont", "son", "mi", "my", "mein", "meu", "mon", "no", "en"})
@@ -28,7 +28,7 @@ _LOCAL_SPELLED = rf"{_LOCAL}(?:[ \t]+(?:{_DOT_WORDS})[ \t]+{_LOCAL}){{0,3}}"
 _AT_LITERAL = r"(?P<at>[ \t]*@[ \t]*)"
 _AT_SPELLED = (
     rf"(?P<at>[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS}|@)[ \t]*{_CLOSE}[ \t]*|[ \t]+(?:{_AT_WORDS})[ \t]+"
-    rf"|[ \t]*[\u2013\u2014~*][ \t]*(?:{_AT_WORDS}|@)[ \t]*[\u2013\u2014~*][ \t]*)"
+    rf"|[ \t]*[\u2013\u2014~*\-][ \t]*(?:{_AT_WORDS}|@)[ \t]*[\u2013\u2014~*\-][ \t]*)"
 )
 # A literal "@" may be followed by a bare label ("info@presidio."); a spelled "at" needs a dotted
 # domain, except in brackets ("willhold11 (at) example"), so "john at john@x.com" is read right.
@@ -70,7 +70,7 @@ _DOT_WORD_SET = frozenset(_DOT_WORDS.split("|"))
 def _local_start(text: str, anchor: int) -> int:
     """Where the local part before an "@"/"at" anchor begins (a backward scan, bounded)."""
     i = anchor
-    while i > 0 and text[i - 1] in " \t([{<\u2013\u2014~*" and anchor - i < 4:
+    while i > 0 and text[i - 1] in " \t([{<\u2013\u2014~*-" and anchor - i < 4:
         i -= 1
     j = i
     while j > 0 and text[j - 1] in _LOCAL_CHARS and i - j < 64:
