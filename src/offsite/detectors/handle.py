@@ -243,6 +243,8 @@ class HandleDetector(Detector):
                                               conf, strong)
                 if cand is not None:
                     yield cand
+        if platform.id == "email":
+            return  # a name before an e-mail word ("jo at gmail") is the email detector's
         window_start = max(floor, mention.start - 48)
         before = _BEFORE.search(alpha.text, window_start, mention.start)
         if before is not None:
