@@ -17,11 +17,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 
 from offsite.lexicon import Lexicon
+from offsite.lru import BoundedMemo
 from offsite.wordtrie import trie_alternation
 
 # Characters that carry no visible letter: zero-width, bidi controls, variation selectors,
@@ -276,9 +277,6 @@ def read_leetspeak(view: View) -> View:
     return View("alpha", "".join(out), view.starts, view.ends)
 
 
-_MISSING = object()
-
-
 @dataclass(frozen=True)
 class NumberReader:
     """Reads number words (in several languages) as digits."""
@@ -289,7 +287,6 @@ class NumberReader:
     max_word: int
     #: first two letters of every number and multiplier word (a cheap pre-check)
     prefixes: frozenset[str]
-    _cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def led_by_digit(self) -> dict[str, str]:
@@ -324,14 +321,11 @@ class NumberReader:
         only of number words and digits."""
         if len(run) > 120:
             return None
-        cached = self._cache.get(run, _MISSING)
-        if cached is not _MISSING:
-            return cached  # type: ignore[return-value]
-        result = self._segment(run)
-        if len(self._cache) >= 4096:
-            self._cache.clear()  # bounded: the same few thousand words recur in chat
-        self._cache[run] = result
-        return result
+        return self._segments(run)
+
+    @cached_property
+    def _segments(self) -> BoundedMemo[str, list[tuple[str, bool]] | None]:
+        return BoundedMemo(self._segment, 4096)  # bounded: the same few thousand words recur in chat
 
     def _segment(self, run: str) -> list[tuple[str, bool]] | None:
         n = len(run)
@@ -367,7 +361,7 @@ _NUM_SEP = re.compile(r"[\s.,\-/()\[\]*_~+|:;]{0,4}\Z")
 
 # A token with a digit next to a letter ("zer0", "5ive", "3am"): maybe a number word in disguise.
 _MIXED_TOKEN = re.compile(r"(?<![a-z0-9])[a-z0-9]*(?:\d[a-z]|[a-z]\d)[a-z0-9]*")
-_LEET_DIGITS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
+_LEET_DIGITS = {ord(d): _LEET[ord(d)] for d in "013457"}  # the digits that stand for letters of number words
 
 
 def _undisguise_number_words(text: str, reader: NumberReader) -> str:
@@ -390,9 +384,8 @@ def _undisguise_number_words(text: str, reader: NumberReader) -> str:
 def read_number_words(view: View, reader: NumberReader) -> View:
     """Replace number words with digits ("FOUR ONE FIVE" -> "4 1 5", "1three4" -> "134"),
     number words in leetspeak too ("zer0 n1ne" -> "0 9")."""
-    text = view.text
-    if _MIXED_TOKEN.search(text) is not None:
-        text = _undisguise_number_words(text, reader)
+    text = _undisguise_number_words(view.text, reader)
+    if text is not view.text:
         view = View(view.name, text, view.starts, view.ends)  # same length: same offsets
     tokens: list[tuple[int, int, str | None, bool, int]] = []  # start, end, digits, weak, mult
     last_end = 0

@@ -110,6 +110,7 @@ class Resources:
 
     lexicon: Lexicon = field(default_factory=load_lexicon)
     settings: DetectionSettings = field(default_factory=DetectionSettings)
+
     def public_suffix(self, name: str) -> str | None:
         """The ICANN or private public suffix that ends ``name`` (``"gmail.co.uk"`` ->
         ``"co.uk"``), or None when it ends in no known suffix. Remembered per name: floods

@@ -129,7 +129,7 @@ class HandleDetector(Detector):
             for match in _MY_ID.finditer(alpha.text):
                 label = match.group("label")
                 name = joined.text[match.start("handle") : match.end("handle")].rstrip(".,'-")
-                shaped = any(c in name for c in "_.0123456789") and any(c.isalpha() for c in name)
+                shaped = _MARKED.search(name) is not None and any(c.isalpha() for c in name)
                 if label in ("@", "handle") and (shaped or label == "@") and len(name.lstrip("@")) >= 3 \
                         and name.lstrip("@") not in _FUNCTION:
                     start = match.start("handle")
@@ -317,7 +317,7 @@ class HandleDetector(Detector):
         word = name.split("#")[0]
         if word in _FUNCTION or word in self.resources.platforms.first_words:
             return None
-        if "'" in word and not any(c in word for c in "_.0123456789"):
+        if "'" in word and _MARKED.search(word) is None:
             return None  # "i'm", "it's": a word, not a user name
         plain = word.isalpha()
         if plain and word in self.resources.lexicon.common_words and not raw.startswith("@"):

@@ -58,8 +58,6 @@ class _Combined:
     search_all: bool
 
 
-_UNSEEN = object()
-
 
 class SolicitationDetector(Detector):
     """Offers and requests to take contact elsewhere."""
@@ -88,7 +86,8 @@ class SolicitationDetector(Detector):
         self.rules = tuple(_Rule(rule.id, rule.confidence, source, beginnings(source))
                            for rule, source in sources)
         readable = [self._expand(rule.pattern, spelled) for rule in lexicon.solicitation_rules]
-        self._combined_cache: dict[frozenset[str], object] = {}
+        # how a sentence is searched, by its set of gate words (a handful of sets recur)
+        self._combined: BoundedMemo[frozenset[str], _Combined | None] = BoundedMemo(self._combine, 1024)
         # Every rule needs one of these words (a platform, a word for contact, a verb aimed at
         # the reader, a word for "elsewhere"): a set lookup spares clean messages the regexes.
         # the distinctive word of each alias ("gram" of "the gram"); ordinary words ("meeting" of
@@ -198,24 +197,18 @@ class SolicitationDetector(Detector):
                 found.sort(key=lambda f: (f[0], f[2]))
             yield from found
 
-    def _combined(self, words: frozenset[str]) -> _Combined | None:
-        """How a sentence holding these gate words is searched (cached: a handful of word sets
-        recur), or None when no rule needs any of them."""
-        combined = self._combined_cache.get(words, _UNSEEN)
-        if combined is _UNSEEN:
-            if len(self._combined_cache) >= 1024:
-                self._combined_cache.clear()
-            indices = tuple(sorted({i for w in words for i in self.rules_by_word.get(w, ())}))
-            combined = None
-            if indices:
-                begins = Beginnings(frozenset(), frozenset())
-                for i in indices:
-                    begins = begins | (self.rules[i].beginnings or begins)
-                positions = (re.compile(r"\b(?=" + trie_alternation(begins.pairs | begins.singles) + ")")
-                             if begins else None)
-                combined = _Combined(positions, any(self.rules[i].beginnings is None for i in indices))
-            self._combined_cache[words] = combined
-        return combined if isinstance(combined, _Combined) else None
+    def _combine(self, words: frozenset[str]) -> _Combined | None:
+        """How a sentence holding these gate words is searched, or None when no rule needs any
+        of them."""
+        indices = tuple(sorted({i for w in words for i in self.rules_by_word.get(w, ())}))
+        if not indices:
+            return None
+        begins = Beginnings(frozenset(), frozenset())
+        for i in indices:
+            begins = begins | (self.rules[i].beginnings or begins)
+        positions = (re.compile(r"\b(?=" + trie_alternation(begins.pairs | begins.singles) + ")")
+                     if begins else None)
+        return _Combined(positions, any(self.rules[i].beginnings is None for i in indices))
 
     def _rules_at(self, text: str, pos: int) -> tuple[re.Pattern[str], tuple[int, ...]]:
         """The alternation of the anchored rules that may match at ``pos`` (their beginnings
