@@ -34,6 +34,8 @@ class HandleRule(_Strict):
     max: int = Field(ge=1, le=100)
     chars: str
     discriminator: bool = False
+    #: ids may be all digits (QQ numbers, Steam friend codes and ids)
+    numeric: bool = False
 
     @field_validator("chars")
     @classmethod
@@ -116,6 +118,9 @@ class SolicitationRule(_Strict):
     lang: str = Field(pattern=r"^[a-z]{2}$")
     confidence: float = Field(gt=0, le=1)
     pattern: str
+    #: "here" right after a match names this site ("same name as here"), so it does not make the
+    #: match an on-site request ("message me here")
+    names_this_site: bool = False
 
 
 class _SolicitationFile(_Strict):

@@ -319,8 +319,8 @@ class NumberReader:
     def segment(self, run: str) -> list[tuple[str, bool]] | None:
         """Split an alphanumeric run into (digits, is_weak) pieces, or None if it is not made
         only of number words and digits."""
-        if len(run) > 120:
-            return None
+        if len(run) > 120 or _LAUGHTER.fullmatch(run) is not None:
+            return None  # "lol", "lool", "lolol" are laughter, never "101"
         return self._segments(run)
 
     @cached_property
@@ -356,6 +356,17 @@ class NumberReader:
 
 
 _RUN = re.compile(r"[a-z0-9]+")
+# What joins tens and a unit: "thirty four", "trente-quatre", "cincuenta y dos", "trinta e quatro"
+_TENS_LINKS = frozenset({" ", "-", "", " y ", " e "})
+
+
+def _tens_and(token: tuple[int, int, str | None, bool, int], between: str) -> bool:
+    """True when ``between`` is the "y"/"e" joining a tens word to its unit ("cincuenta y dos")."""
+    digits = token[2]
+    return between in (" y ", " e ") and digits is not None and len(digits) == 2 and digits[1] == "0" \
+        and digits != "10"
+
+_LAUGHTER = re.compile(r"l(?:o+l)+")
 _NUM_SEP = re.compile(r"[\s.,\-/()\[\]*_~+|:;]{0,4}\Z")
 
 
@@ -390,7 +401,8 @@ def read_number_words(view: View, reader: NumberReader) -> View:
     tokens: list[tuple[int, int, str | None, bool, int]] = []  # start, end, digits, weak, mult
     last_end = 0
     for match in reader.candidate_runs.finditer(text):
-        if tokens and _RUN.search(text, last_end, match.start()) is not None:
+        if tokens and _RUN.search(text, last_end, match.start()) is not None \
+                and not _tens_and(tokens[-1], text[last_end : match.start()]):
             # other words between: they break clusters and multipliers, as a non-number token
             tokens.append((last_end, last_end, None, False, 0))
         last_end = match.end()
@@ -425,7 +437,8 @@ def read_number_words(view: View, reader: NumberReader) -> View:
             continue
         j = i
         while (j + 1 < len(tokens) and tokens[j + 1][2] is not None
-               and _NUM_SEP.match(text[tokens[j][1] : tokens[j + 1][0]])):
+               and (_NUM_SEP.match(text[tokens[j][1] : tokens[j + 1][0]])
+                    or _tens_and(tokens[j], text[tokens[j][1] : tokens[j + 1][0]]))):
             j += 1
         members = tokens[i : j + 1]
         strong = any(not t[3] and len(t[2] or "") <= 4 for t in members)
@@ -456,7 +469,7 @@ def read_number_words(view: View, reader: NumberReader) -> View:
         elif (
             previous is not None and len(previous[2]) == 2 and previous[2].endswith("0")
             and previous[2] != "10" and len(tok_digits) == 1 and tok_digits != "0"
-            and text[start - 1 : start] in (" ", "-") and previous[1] in (start - 1, start)
+            and text[previous[1] : start] in _TENS_LINKS
             and not text[start:end].isdigit()
         ):
             # "thirty four" / "trente-quatre" -> "34"
@@ -490,7 +503,7 @@ def _french_compound(text: str, previous: tuple[int, int, str] | None, start: in
 _LINK_REWRITES = re.compile(
     r"(?P<dot>[ \t]*[\[(<{][ \t]*(?:\.|dot|punto|ponto|point|punkt)[ \t]*[\])>}][ \t]*"
     r"|[ \t]+(?:dot|punto|ponto|point|punkt)[ \t]+|(?<=[a-z0-9])[ \t]+\.[ \t]*(?=[a-z0-9])"
-    r"|(?<=[a-z0-9])[ \t]*\.[ \t]+(?=(?:com|net|org|gg|me|io|co|ly|ee|app)\b))"
+    r"|(?<=[a-z0-9])[ \t]*\.[ \t]+(?=(?:com|net|org|gg|io|ly|ee|app)\b|(?:me|co)[ \t]*(?:/|[.!?,)]|\Z)))"
     r"|(?P<slash>[ \t]+(?:slash|barra)[ \t]+|(?<=[a-z0-9])[ \t]*/[ \t]+|(?<=[a-z0-9])[ \t]+/[ \t]*)"
     r"|(?P<scheme>[ \t]*:[ \t]*/[ \t]*/[ \t]*)"
     r"|(?P<host>\b(?:discord|wa|t|telegram|snapchat|instagram|linktr)[ \t]+"

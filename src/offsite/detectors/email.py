@@ -48,6 +48,9 @@ _SPELLED_DOT = re.compile(rf"[ \t]+(?:{_DOT_WORDS})[ \t]+")
 _EMAIL_CUE = re.compile(r"\b(?:e-?mail|mail|gmail|correo|courriel|e-mail-adresse)[ \t]*(?:is|es|est|ist|e|é|:|=|-)?[ \t]*:?[ \t]*\Z")
 _PREFILTER = re.compile(rf"@|\b(?:{_AT_WORDS})\b")
 _AT_SIGN = re.compile("@")
+# A dot glued to the word before it and followed by a space ends a sentence ("at school. my mom"),
+# unlike a spaced-out one ("jane at gmail . com").
+_SENTENCE_DOT = re.compile(r"(?<=[^\s.])\.[ \t]+")
 _AT_WORD = re.compile(rf"\b(?:{_AT_WORDS})\b")
 
 MAIL_PROVIDERS = frozenset(
@@ -144,8 +147,12 @@ class EmailDetector(Detector):
         for match in matches:
             at = match.group("at")
             local = match.group()[: match.start("at") - match.start()]
-            labels = [lab for lab in _DOT_SPLIT.split(match.group("domain")) if lab]
             spelled_at = "@" not in at
+            domain_text = match.group("domain")
+            stop = _SENTENCE_DOT.search(domain_text) if spelled_at else None
+            if stop is not None:
+                domain_text = domain_text[: stop.start()]  # "everything at school. my mom ...": a sentence ends
+            labels = [lab for lab in _DOT_SPLIT.split(domain_text) if lab]
             bracketed = any(c in at for c in "[(<{")
             domain, end = self._trim_domain(labels, match, view.text)
             if domain is None:

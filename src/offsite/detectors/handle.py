@@ -20,7 +20,7 @@ from offsite.models import Context, Kind, Surface
 from offsite.normalize import View, Views
 from offsite.resources import Mention
 
-_HANDLE = r"@?(?:live:)?[a-z0-9_](?:[a-z0-9_.\-,']{0,40}[a-z0-9_])?(?:#\d{4})?"
+_HANDLE = r"@?(?:live:\.?)?[a-z0-9_](?:[a-z0-9_.\-,']{0,40}[a-z0-9_])?(?:#\d{4})?"
 _GAP = r"[ \t]*(?:[\u2600-\u27bf\U0001f300-\U0001faff][ \t]*){0,3}"
 #: a number with a unit, not a user name: times, counts, ordinals, measures ("2am", "10k", "3rd")
 _QUANTITY = re.compile(
@@ -31,11 +31,12 @@ _QUANTITY = re.compile(
 _MARKED = re.compile(r"[_.0-9]")
 # After the platform word: optional "id/username", then "is", ":", "=", "-", "(" ...
 _AFTER = re.compile(
-    r"[ \t]*(?:(?P<label>(?:id|name|username|user name|user|handle|acc|account|addy|tag)\b|@)[ \t]*)?"
-    r"(?P<link>(?:is|'s|s|es|ist|e|est|c'est|cest|c est|its|it's|it is|me[ \t]+at|me[ \t]+on|at|me|as|under"
+    r"[ \t]*(?:,[ \t]*(?=[a-z@]))?(?:(?P<label>(?:id|name|username|user name|user|handle|acc|account|addy|tag"
+    r"|friend code|code)\b|@)[ \t]*)?"
+    r"(?P<link>(?:,[ \t]*)?(?:is|'s|s|es|ist|e|est|c'est|cest|c est|its|it's|it is|me[ \t]+at|me[ \t]+on|at|me|as|under"
     r"|como|comme|als|both|everywhere|on both|on all|on all of them)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
-    r"|=>|\(|\[|\")?"
-    rf"{_GAP}(?P<open>[(\[\"]?)[ \t]*"
+    r"|=>|\(|\[|\"|\u2192|\u27a1\ufe0f?|\u21d2)?"
+    rf"{_GAP}(?P<open>[(\[\"]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_]))?"
     rf"(?P<handle>{_HANDLE})"
 )
 # Before the platform word: "<handle> on <platform>", "<handle> (insta)"
@@ -215,7 +216,14 @@ class HandleDetector(Detector):
             if spelled is not None:
                 end, handle_text = spelled  # "jane underscore doe": "jane_doe"
             shaped = (any(c in handle_text for c in "_.0123456789@") or re.search(r"[a-z]-[a-z]", handle_text)
-                      is not None) and not handle_text.replace(".", "").isdigit()
+                      is not None) and (not handle_text.replace(".", "").isdigit()
+                                        or (platform.handle.numeric and len(handle_text) >= 5
+                                            and after.group("link") is not None))
+            if link_text == "-" and after.start("link") == mention.end and after.end("link") == start \
+                    and not shaped:
+                continue_after = False  # "Tele-MANAS", "insta-famous": a compound word, not a label
+            else:
+                continue_after = True
             linked = bool(after.group("link"))
             owned = lead_in.endswith(("my", "mi", "meu", "mon", "mein", "ma", "minha", "mio"))
             full_name = self._full_name(joined, start, original) if (linked or owned or strong) else None
@@ -223,7 +231,9 @@ class HandleDetector(Detector):
                 # "fb: Jane Doe Marquez", "búscame en face como Ana Lucía Torres": a name to search
                 end = full_name
                 shaped = True
-            if strong:
+            if not continue_after:
+                conf = 0.0
+            elif strong:
                 conf = 0.9
             elif shaped:
                 conf = 0.85
@@ -330,7 +340,7 @@ class HandleDetector(Detector):
             conf -= 0.3
         if re.fullmatch(f"[{grammar.chars}]+", body) is None:
             conf -= 0.2
-        if not any(c.isalpha() for c in body) and platform.id != "qq":
+        if not any(c.isalpha() for c in body) and not grammar.numeric:
             return None  # numbers are the phone detector's
         if _QUANTITY.fullmatch(body) is not None and not raw.startswith("@"):
             return None  # "insta is 2am", "my insta its 10k followers": a time or a count

@@ -24,7 +24,10 @@ from offsite.normalize import View, Views
 from offsite.wordtrie import trie_alternation
 
 # Digits joined by up to 12 separator characters (linear: separators and digits are disjoint).
-_RUN = re.compile(r"\+*\(?\d(?:[ \t.\-/,()\[\]*_~|\\x#+\u2010-\u2015\u2212]{0,12}\d)*\)?")
+_SEPARATORS = r"[ \t.\-/,()\[\]*_~|\\x#+\u2010-\u2015\u2212]"
+_RUN = re.compile(rf"\+*\(?\d(?:{_SEPARATORS}{{0,12}}\d)*\)?")
+_CHAIN_TOKEN = re.compile(r"\d+|[a-z]+")
+_SEPARATOR_CHARS = frozenset(" \t.-/,()[]*_~|\\x#+\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
 _GROUP = re.compile(r"\d+")
 _GROUP_BEFORE = re.compile(r"(?<!\d)\d+\Z")
 _DIGIT = re.compile(r"\d")
@@ -102,6 +105,23 @@ def _e164(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _digits_before(text: str, end: int) -> int:
+    """How many digits the run of digit groups ending (before separators) at ``end`` holds, as
+    ``_RUN`` joins them; a backward scan that stops at 17, the most one phone number has."""
+    count = 0
+    i = end
+    while count < 17:
+        gap = i
+        while i > 0 and text[i - 1] in _SEPARATOR_CHARS and gap - i < 12:
+            i -= 1
+        if i == 0 or not text[i - 1].isdigit():
+            break
+        while i > 0 and text[i - 1].isdigit():
+            i -= 1
+            count += 1
+    return count
+
+
 def _luhn(digits: str) -> bool:
     total = 0
     for index, char in enumerate(reversed(digits)):
@@ -139,7 +159,8 @@ class PhoneDetector(Detector):
             return  # not enough digits or number words for any phone number
         # Without number words (or letters glued to digits, "o1o2", "0l92") the digits view is
         # the joined view: skip building it.
-        view = views.digits if has_words or _MIXED.search(joined) is not None else views.joined
+        view = views.digits if (has_words and self._words_may_join(joined)) or _MIXED.search(joined) is not None \
+            else views.joined
         if _FILLER_BETWEEN.search(view.text) is not None and _PHONE_WORDS.search(view.text) is not None:
             view = self._fillers_read(view)
         text = view.text
@@ -152,6 +173,8 @@ class PhoneDetector(Detector):
                 return match.group()
             return "z" * len(match.group())
 
+        if not any(len(_DIGIT.findall(run.group())) >= 7 for run in _RUN.finditer(text)):
+            return  # masking only shortens runs: none can hold a phone number
         masked = _MASKS.sub(mask, text)
         for run in _RUN.finditer(masked):
             yield from self._split_run(view, masked, run.start(), run.end(), views)
@@ -173,6 +196,45 @@ class PhoneDetector(Detector):
             elif token in numbers.multipliers:
                 count += numbers.multipliers[token] - 1  # "double five": two digits from one word
         return count
+
+    def _words_may_join(self, text: str) -> bool:
+        """True when number words in ``text`` may be part of a phone number: read as digits, some
+        chain of number words and digits (joined only by separators) or a glued run of number
+        words ("fivefive0148") spells seven digits or more. A number word standing alone among
+        other words ("no one", "once", "my score went from 50 to 35") becomes a short digit group
+        that no separator joins to another, so the ``digits`` view cannot add a phone number."""
+        numbers = self.resources.numbers
+        for chain in self._word_chains.finditer(text):
+            # digits right before the first word join it too ("555 01 nine two ...")
+            count = _digits_before(text, chain.start())
+            multiplier = 0
+            for token in _CHAIN_TOKEN.findall(chain.group()):
+                if token[0].isdigit():
+                    count += len(token)
+                elif token in numbers.multipliers:
+                    multiplier = numbers.multipliers[token]
+                    continue
+                else:
+                    count += len(numbers.words.get(token, "")) * max(1, multiplier)
+                multiplier = 0
+            if count >= 7:
+                return True
+        for run in self._glued_words.finditer(text):
+            pieces = numbers.segment(run.group())
+            if pieces is not None and len(pieces) > 1:
+                return True
+        return False
+
+    @cached_property
+    def _word_chains(self) -> re.Pattern[str]:
+        # Number tokens (digits, number words, multipliers) joined by what joins a digit run (or
+        # the "y"/"e" of "cincuenta y dos"), holding at least one word: the places where the ``digits`` view differs from ``joined``.
+        numbers = self.resources.numbers
+        word = trie_alternation([*numbers.words, *numbers.multipliers]) + r"(?![a-z0-9])"
+        token = rf"(?:\d+(?![a-z0-9])|{word})"
+        return re.compile(
+            rf"(?<![a-z0-9]){word}(?:(?:{_SEPARATORS}{{0,12}}|[ \t]+[ye][ \t]+){token})*"
+        )
 
     def _fillers_read(self, view: View) -> View:
         """``view`` with filler words between phone-sized digit groups read as separators ("my

@@ -29,6 +29,8 @@ _ON_SITE_AFTER = re.compile(
     r"in this app|in the chat|in the (?:group|chat|listener|support) rooms?|on 7 ?cups|aqui|aquí|ici|hier)\b"
 )
 
+_HERE_WORDS = ("here", "on here", "in here", "on this", "in this", "on the site", "in the app", "on 7",
+               "aqui", "aquí", "ici", "hier")
 
 # Sentences: rule matches never run across a sentence stop followed by a space or a new line.
 _SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s.!?]))+[.!?]*")
@@ -42,6 +44,8 @@ class _Rule:
     source: str  # the expanded pattern; rules are only ever run combined
     #: how its matches begin (at a word boundary), or None: it is searched at every position
     beginnings: Beginnings | None
+    #: "here" after a match names this site ("same name as here"), not an on-site request
+    names_this_site: bool = False
 
 
 #: two-character beginnings whose rule alternation is remembered
@@ -83,7 +87,7 @@ class SolicitationDetector(Detector):
         spelled = dict(subs, platform="(?:" + "|".join(re.escape(a) for a in aliases) + ")",
                        strong="(?:" + "|".join(re.escape(a) for a in strong) + ")")
         sources = [(rule, self._expand(rule.pattern, subs)) for rule in lexicon.solicitation_rules]
-        self.rules = tuple(_Rule(rule.id, rule.confidence, source, beginnings(source))
+        self.rules = tuple(_Rule(rule.id, rule.confidence, source, beginnings(source), rule.names_this_site)
                            for rule, source in sources)
         readable = [self._expand(rule.pattern, spelled) for rule in lexicon.solicitation_rules]
         # how a sentence is searched, by its set of gate words (a handful of sets recur)
@@ -125,9 +129,13 @@ class SolicitationDetector(Detector):
             + (f"|[{re.escape(symbols)}]" if symbols else "")
         )
         negations = sorted(lexicon.negations, key=len, reverse=True)
+        # a negation reaches over a few words, never over "but" ("the rules say no but could we ...")
         self.negation = re.compile(
-            r"\b(?:" + "|".join(re.escape(n) for n in negations) + r")\b[\w' ]{0,12}\Z"
+            r"\b(?:" + "|".join(re.escape(n) for n in negations) + r")\b(?:(?!but\b)[\w' ]){0,12}\Z"
         )
+        # a match naming an off-site service stays a request whatever follows ("lass uns auf
+        # discord weiterreden, hier ist es so unpersönlich")
+        self._names_service = re.compile(r"(?<![a-z0-9])" + subs["strong"] + r"(?![a-z0-9])")
 
     @staticmethod
     def _key_word(alias: str, common: frozenset[str]) -> str:
@@ -154,7 +162,11 @@ class SolicitationDetector(Detector):
                 continue
             before = text[max(0, start - 30) : start]
             after = text[end : end + 30]
-            if self.negation.search(before) or _ON_SITE_AFTER.match(after):
+            if self.negation.search(before) or (
+                not rule.names_this_site and _ON_SITE_AFTER.match(after) is not None
+                and (self._names_service.search(text, start, end) is None
+                     or after.lstrip().startswith(_HERE_WORDS))
+            ):
                 yield Candidate(Kind.SOLICITATION, view, start, end, f"{rule.id}.negated", 0.0, rule.id)
                 continue
             taken.add(start, end)
