@@ -506,7 +506,7 @@ _LINK_REWRITES = re.compile(
     r"|(?<=[a-z0-9])[ \t]*\.[ \t]+(?=(?:com|net|org|gg|io|ly|ee|app)\b|(?:me|co)[ \t]*(?:/|[.!?,)]|\Z)))"
     r"|(?P<slash>[ \t]+(?:slash|barra)[ \t]+|(?<=[a-z0-9])[ \t]*/[ \t]+|(?<=[a-z0-9])[ \t]+/[ \t]*)"
     r"|(?P<scheme>[ \t]*:[ \t]*/[ \t]*/[ \t]*)"
-    r"|(?P<host>\b(?:discord|wa|t|telegram|snapchat|instagram|linktr)[ \t]+"
+    r"|(?P<host>\b(?:discord|dsc|wa|t|telegram|snapchat|instagram|linktr)[ \t]+"
     r"(?=(?:gg|me|com|ee)(?:[ \t]*/|[ \t]+(?:slash|barra)[ \t]+)))"  # "discord gg slash jane"
 )
 

@@ -42,7 +42,7 @@ class Mention:
     ambiguous: bool
 
 
-_TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"[^\W_]+")  # words of any script ("微信", "인스타" are aliases too)
 _WHITESPACE = re.compile(r"\s")
 
 

@@ -19,7 +19,7 @@ _STREET_TYPES = (
     r"calle|avenida|rua|rue|strasse|straße|str|weg|platz|via|viale|corso"
 )
 _ADDRESS = re.compile(
-    rf"\b(?P<num>\d{{1,5}}[A-Za-z]?)[ \t,]+(?P<name>(?:[A-Za-z0-9][A-Za-z0-9'\-]*[ \t]+){{1,3}}?)"
+    rf"\b(?P<num>\d{{1,5}}[A-Za-z]?)[ \t,]+(?P<name>(?:[NSEWnsew]\.[ \t]+)?(?:[A-Za-z0-9][A-Za-z0-9'\-]*[ \t]+){{1,3}}?)"
     rf"(?P<type>(?i:{_STREET_TYPES}))\b\.?"
     r"(?P<tail>(?:,?[ \t\n]+[A-Z][A-Za-z]+){0,3}(?:,?[ \t]+[A-Z]{2}[ \t]+\d{5}(?:-\d{4})?)?"
     r"(?:,?[ \t]+(?i:apt|apartment|unit|suite|ste|flat|#)\.?[ \t]*[0-9]+[A-Za-z]?)?)"
@@ -27,7 +27,8 @@ _ADDRESS = re.compile(
 _STREET_WORDS = frozenset(_STREET_TYPES.split("|")) | frozenset(
     "travessa plaza praca praça alameda carrera bd allee allée chemin impasse".split()
 )
-_STREET_SUFFIXES = ("strasse", "straße", "str", "weg", "platz", "gasse", "allee", "damm")
+_STREET_SUFFIXES = ("strasse", "straße", "str", "weg", "platz", "gasse", "allee", "damm",
+                    "straat", "laan", "plein", "gracht", "kade", "singel", "caddesi", "sokak", "sokagi")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _SUFFIXED = re.compile(trie_alternation(_STREET_SUFFIXES) + r"(?![^\W\d_])")  # "hauptstr", "lindenweg"
 _TYPE_FIRST = re.compile(
@@ -36,7 +37,9 @@ _TYPE_FIRST = re.compile(
     r"(?:[ \t]+[A-Z][\w'\-]+){0,2},?[ \t]*(?:n[º°o]?\.?[ \t]*)?\d{1,5}\b"
     r"|\b\d{1,4},?[ \t]+(?:rue|avenue|boulevard|bd|all[ée]e|chemin|place|impasse)[ \t]+"
     r"(?:(?:des|de la|du|de|d')[ \t]*)?[A-Z][\w'\-]+"
-    r"|\b[A-Z][\w]+(?:stra[sß]s?e|str\.|weg|platz|gasse|allee|ring|damm)[ \t]+\d{1,4}[a-z]?\b",
+    r"|\b[A-Z][\w]+(?:stra[sß]s?e|str\.|weg|platz|gasse|allee|ring|damm|straat|laan|plein|gracht|kade|singel)"
+    r"[ \t]+\d{1,4}[a-z]?\b"
+    r"|\b[A-Z][\w]+[ \t]+(?:caddesi|cad\.|sokak|soka[gğ][ıi]|sok\.|bulvar[ıi])[ \t,]*(?:no[ \t]*[:.]?[ \t]*)?\d{1,4}\b",
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
@@ -50,6 +53,22 @@ _CUE = re.compile(
     r"pick me up at|i'?m at|visit me at|visit me|send it to|mail it to|vivo en|moro na|moro em|j'habite|"
     r"ich wohne in der|wohne in der)\s*$"
 )
+
+
+# "... come find me", "buzz me when you get here": an invitation right after the address
+_CUE_AFTER = re.compile(
+    r"[^\n]{0,80}?\b(?:come find me|come over|come by|buzz me|ring the bell|drop by|stop by|visit me|"
+    r"kom langs|ven a verme|vem me ver|viens me voir|komm vorbei|gel)\b"
+)
+# words that make "5 miles down the road" talk, not a street name
+_NOT_NAME_WORDS = frozenset(
+    "the a an my your our their his her this that down up of to on in and or at from by miles mile km "
+    "blocks block minutes mins hours steps laps times more".split()
+)
+# street types that are also everyday words ("my 2 brothers drive me crazy")
+_VERB_LIKE_TYPES = frozenset("drive dr way court ct place pl close square sq circle cir trail terrace via st".split())
+# Addresses everyone knows (a landmark, not where somebody lives)
+_LANDMARKS = frozenset({"10 downing street", "1600 pennsylvania avenue", "221b baker street", "350 fifth avenue"})
 
 
 class AddressDetector(Detector):
@@ -74,9 +93,17 @@ class AddressDetector(Detector):
             title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
             name_words = match.group("name").split()
             capitalised = all(w[0].isupper() or w[0].isdigit() for w in name_words)
-            cue = bool(_CUE.search(original[max(0, match.start() - 30) : match.start()].lower()))
+            before_cue = _CUE.search(original[max(0, match.start() - 30) : match.start()].lower()) is not None
+            if not before_cue and " ".join(match.group().lower().split()).startswith(tuple(_LANDMARKS)):
+                continue  # "I walked past 10 Downing Street"
             word_before = original[max(0, match.start() - 12) : match.start()].split()[-1:]
             counted = bool(word_before) and word_before[0].lower() in _COUNT_WORDS
+            cue = before_cue or (
+                _CUE_AFTER.match(original.lower(), match.end()) is not None
+                and not any(w.lower() in _NOT_NAME_WORDS for w in name_words)
+                and match.group("type").lower() not in _VERB_LIKE_TYPES
+                and not counted
+            )
             if not cue and (not capitalised or title_case or counted):
                 continue  # lower-case talk, or a Title Case Line ("Top 10 Songs Way Too Sad")
             confidence = 0.85 if cue else 0.7

@@ -12,8 +12,10 @@ from offsite.models import Context, Kind
 from offsite.normalize import Views
 from offsite.spans import SpanSet
 
-_AT_WORDS = r"at|arroba|arobase|chiocciola|klammeraffe|atsign"
-_DOT_WORDS = r"dot|punto|ponto|point|punkt|ponte|pto"
+# the "@" and "." read aloud: English, Spanish/Portuguese, French, Italian, German, Dutch, Polish,
+# Turkish, Swedish
+_AT_WORDS = r"at|arroba|arobase|chiocciola|klammeraffe|atsign|apenstaartje|apestaartje|malpa|et isareti|snabel-a"
+_DOT_WORDS = r"dot|punto|ponto|point|punkt|ponte|pto|punt|kropka|nokta"
 _OPEN, _CLOSE = r"[\[(<{]", r"[\])>}]"
 _LOCAL = r"[a-z0-9_](?:[a-z0-9._%+\-]{0,63}[a-z0-9_])?"
 _LABEL = r"[a-z0-9\u00c0-\uffff](?:[a-z0-9\-\u00c0-\uffff]{0,61}[a-z0-9\u00c0-\uffff])?"

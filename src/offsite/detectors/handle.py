@@ -21,12 +21,14 @@ from offsite.normalize import View, Views
 from offsite.resources import Mention
 
 _HANDLE = r"@?(?:live:\.?)?[a-z0-9_](?:[a-z0-9_.\-,']{0,40}[a-z0-9_])?(?:#\d{4})?"
-_GAP = r"[ \t]*(?:[\u2600-\u27bf\U0001f300-\U0001faff][ \t]*){0,3}"
+# emoji and decorations between a label and a name ("ig ➜ ˚✧ starlitdaisy ✧˚")
+_GAP = r"[ \t]*(?:[\u2190-\u21ff\u2600-\u27bf\U0001f300-\U0001faff\u02da\u00b7\u2022\u2219\ufe0f][ \t]*){0,4}"
 #: a number with a unit, not a user name: times, counts, ordinals, measures ("2am", "10k", "3rd")
 _QUANTITY = re.compile(
     r"\d+(?:[.,:]\d+)?(?:am|pm|k|m|mil|b|km|mi|kg|kgs|lb|lbs|g|mg|ml|h|hr|hrs|min|mins|s|sec|secs|st|nd|rd|th"
     r"|x|yo|yr|yrs|y|d|w|wk|wks|cm|mm|ft|in|gb|mb|tb|fps|hz|p)"
 )
+_ARROW = re.compile(r"[\u2190-\u21ff\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?")
 #: a character that makes a name handle-shaped ("jane_d", "moon.child", "kai07")
 _MARKED = re.compile(r"[_.0-9]")
 # After the platform word: optional "id/username", then "is", ":", "=", "-", "(" ...
@@ -35,7 +37,7 @@ _AFTER = re.compile(
     r"|friend code|code)\b|@)[ \t]*)?"
     r"(?P<link>(?:,[ \t]*)?(?:is|'s|s|es|ist|e|est|c'est|cest|c est|its|it's|it is|me[ \t]+at|me[ \t]+on|at|me|as|under"
     r"|como|comme|als|both|everywhere|on both|on all|on all of them)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
-    r"|=>|\(|\[|\"|\u2192|\u27a1\ufe0f?|\u21d2)?"
+    r"|=>|\(|\[|\"|[\u2190-\u21ff\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?)?"
     rf"{_GAP}(?P<open>[(\[\"]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_]))?"
     rf"(?P<handle>{_HANDLE})"
 )
@@ -207,7 +209,8 @@ class HandleDetector(Detector):
             start, end = after.start("handle"), after.end("handle")
             link_text = (after.group("link") or "").strip()
             strong = bool(after.group("label") or after.group("open") or link_text.endswith("@")
-                          or link_text in (":", "=", "(", "[", "is:", "->", "=>", ">") or joined.text[start] == "@")
+                          or link_text in (":", "=", "(", "[", "is:", "->", "=>", ">") or joined.text[start] == "@"
+                          or _ARROW.fullmatch(link_text) is not None)
             lead_in = alpha.text[max(0, mention.start - 16) : mention.start].rstrip()
             possessive = lead_in.endswith(_POSSESSIVE)
             disguised = self._disguised(mention, alpha, original)

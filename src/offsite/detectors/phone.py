@@ -24,9 +24,11 @@ from offsite.normalize import View, Views
 from offsite.wordtrie import trie_alternation
 
 # Digits joined by up to 12 separator characters (linear: separators and digits are disjoint).
-_SEPARATORS = r"[ \t.\-/,()\[\]*_~|\\x#+\u2010-\u2015\u2212]"
+# (emoji count as separators too: "07🌙911🌙456🌙789")
+_SEPARATORS = r"[ \t.\-/,()\[\]*_~|\\x#+\u2010-\u2015\u2212\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]"
 _RUN = re.compile(rf"\+*\(?\d(?:{_SEPARATORS}{{0,12}}\d)*\)?")
 _CHAIN_TOKEN = re.compile(r"\d+|[a-z]+")
+_SINGLE_DIGIT = re.compile(r"(?<!\d)\d(?!\d)")
 _SEPARATOR_CHARS = frozenset(" \t.-/,()[]*_~|\\x#+\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
 _GROUP = re.compile(r"\d+")
 _GROUP_BEFORE = re.compile(r"(?<!\d)\d+\Z")
@@ -105,6 +107,11 @@ def _e164(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _is_separator(char: str) -> bool:
+    return char in _SEPARATOR_CHARS or "\u2600" <= char <= "\u27bf" or "\U0001f300" <= char <= "\U0001faff" \
+        or char == "\ufe0f"
+
+
 def _digits_before(text: str, end: int) -> int:
     """How many digits the run of digit groups ending (before separators) at ``end`` holds, as
     ``_RUN`` joins them; a backward scan that stops at 17, the most one phone number has."""
@@ -112,7 +119,7 @@ def _digits_before(text: str, end: int) -> int:
     i = end
     while count < 17:
         gap = i
-        while i > 0 and text[i - 1] in _SEPARATOR_CHARS and gap - i < 12:
+        while i > 0 and _is_separator(text[i - 1]) and gap - i < 12:
             i -= 1
         if i == 0 or not text[i - 1].isdigit():
             break
@@ -155,6 +162,9 @@ class PhoneDetector(Detector):
         joined = views.joined.text
         digit_count = len(_DIGIT.findall(views.norm.text))
         has_words = self._number_words.search(joined) is not None
+        if 3 <= digit_count < 7 and not has_words and _MIXED.search(joined) is not None:
+            # number words glued to digits ("2o6 5five5 o1nine8") count once read
+            digit_count = len(_DIGIT.findall(views.digits.text))
         if digit_count < 7 and (not has_words or digit_count + self._number_word_count(joined) < 7):
             return  # not enough digits or number words for any phone number
         # Without number words (or letters glued to digits, "o1o2", "0l92") the digits view is
@@ -384,7 +394,11 @@ class PhoneDetector(Detector):
             return Candidate(Kind.PHONE, view, start, end, "phone.crisis_line", 0.0, digits)
         if raw.count("(") > 2 and not spelled:
             return None
-        counting = digits in _COUNTING and (spelled or all(len(g.digits) <= 2 for g in groups))
+        counting = digits in _COUNTING and (
+            spelled or all(len(g.digits) <= 2 for g in groups)
+            # "1 2 3 4 5 6 7 8 9 10": single digits typed apart (the joined view glued them)
+            or len(_SINGLE_DIGIT.findall(views.original, *view.to_original(start, end))) >= 5
+        )
         if counting or (len(set(digits)) == 1 and not spelled and len(groups) > 3):
             return None
         plus = raw.lstrip("(").startswith("+")

@@ -24,7 +24,7 @@ from offsite.wordtrie import trie_alternation
 
 # "text me back (here on 7cups)", "message me here": the request stays on the site.
 _ON_SITE_AFTER = re.compile(
-    r"[\w' (,]{0,20}?(?<!outside )(?<!of )(?<!than )(?<!off )(?<!besides )(?<!from )(?<!leave )(?<!as )"
+    r"[\w' (]{0,20}?(?<!outside )(?<!of )(?<!than )(?<!off )(?<!besides )(?<!from )(?<!leave )(?<!as )"
     r"(?<!not )\b(?:here|on here|in here|on this site|on the site|on this app|in this chat|in the app|"
     r"in this app|in the chat|in the (?:group|chat|listener|support) rooms?|on 7 ?cups|aqui|aquí|ici|hier)\b"
 )
@@ -125,7 +125,8 @@ class SolicitationDetector(Detector):
         # the gate words where they stand, in one pass (a prefix tree; "#" and "@" anywhere)
         symbols = "".join(sorted(w for w in self.gate if w in ("#", "@")))
         self._gate_words = re.compile(
-            r"(?<![a-z0-9'])" + trie_alternation(w for w in self.gate if w not in ("#", "@")) + r"(?![a-z0-9'])"
+            # ("whatsapp'tan": Turkish suffixes follow an apostrophe)
+            r"(?<![a-z0-9'])" + trie_alternation(w for w in self.gate if w not in ("#", "@")) + r"(?![a-z0-9])"
             + (f"|[{re.escape(symbols)}]" if symbols else "")
         )
         negations = sorted(lexicon.negations, key=len, reverse=True)

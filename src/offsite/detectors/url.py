@@ -16,7 +16,7 @@ from offsite.resources import Resources
 from offsite.wordtrie import trie_alternation
 
 _URL = re.compile(
-    r"(?P<scheme>\b(?:https?|ftp)[ \t]*:[ \t]*/{0,3}[ \t]*)(?P<rest>[^\s<>\"'`]+)"
+    r"(?P<scheme>\b(?:https?|hxxps?|ftp)[ \t]*:[ \t]*/{0,3}[ \t]*)(?P<rest>[^\s<>\"'`]+)"
     r"|(?P<www>\bwww\d?\.)(?P<wrest>[^\s<>\"'`]+)"
     r"|(?<![@\w.\-/])(?P<bare>(?:[a-z0-9](?:[a-z0-9\-]{0,62}[a-z0-9])?\.){1,5}[a-z][a-z0-9\-]{1,23})"
     r"(?P<path>/[^\s<>\"'`]*)?(?![\w@])"
@@ -30,11 +30,11 @@ _SPELLED = re.compile(
 _LINK_DISGUISE = re.compile(
     r"\b(?:dot|slash|barra|punto|ponto|point|punkt)\b|[\[(<{]\s*\.|[a-z0-9]\s+[./]\s*[a-z0-9]|"
     r"[a-z0-9]\s*[./]\s+(?:com|net|org|gg|me|io|co|ly|ee|app)\b|[a-z0-9]/\s+[a-z0-9]|:\s*/\s*/|"
-    r"\b(?:discord|wa|t|telegram)\s+(?:gg|me)\b"
+    r"\b(?:discord|dsc|wa|t|telegram)\s+(?:gg|me)\b"
 )
 # Substrings one of which any disguise above contains (a cheap check before the regex).
 _LINK_MARKERS = ("dot", "slash", "barra", "punto", "ponto", "point", "punkt", " .", " /", "/ ", "[", "(", "{", "<",
-                 ":/", ": /", "discord ", "wa ", "t me", "telegram ", ". com", ". net", ". org", ". gg", ". me",
+                 ":/", ": /", "discord ", "dsc ", "wa ", "t me", "telegram ", ". com", ". net", ". org", ". gg", ". me",
                  ". io", ". co", ". ly", ". ee", ". app")
 _ANY_LINK_MARKER = re.compile(trie_alternation(_LINK_MARKERS))  # one scan for all of them
 # Subdomains that are the service itself, not somebody's account.
