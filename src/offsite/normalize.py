@@ -13,6 +13,7 @@ finding always covers exactly what the person typed, whatever was folded on the 
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
@@ -162,10 +163,67 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _ASCII_LOWER = {ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 
 
+# A whole word in Cyrillic or Greek letters (no Latin letter or digit glued to it).
+_FOREIGN_WORD = re.compile(r"(?<![^\W_])[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]+(?![^\W_])")
+
+
+def _genuine_words(text: str) -> list[tuple[int, int]]:
+    """Spans of words written wholly in Cyrillic or Greek with a letter that looks like no Latin
+    letter ("бесплатно", "телефон"): real words of those languages, left unfolded so that "б"
+    is not read as "6". A word whose every letter has a Latin look-alike ("ѕпар") is a disguise
+    and is folded."""
+    spans = []
+    for match in _FOREIGN_WORD.finditer(text):
+        if any(not fold_char(c).isascii() for c in match.group()):
+            spans.append((match.start(), match.end()))
+    return spans
+
+
 def normalize(text: str) -> View:
     """The ``norm`` view of ``text``."""
     if text.isascii():
         return View("norm", text.lower())
+    view = _fold(text)
+    genuine = _genuine_words(text) if _FOREIGN_WORD.search(text) is not None else []
+    if not genuine:
+        return view
+    if view.starts is None:
+        chars = list(view.text)
+        for start, end in genuine:
+            chars[start:end] = text[start:end].lower()
+        return View("norm", "".join(chars))
+    # keep each genuine word's characters as typed (lower case), one for one
+    edits = []
+    for start, end in genuine:
+        a = bisect.bisect_left(view.starts, start)
+        b = bisect.bisect_left(view.starts, end)
+        edits.append((a, b, text[start:end].lower()))
+    return _restore(view, edits, genuine)
+
+
+def _restore(view: View, edits: list[tuple[int, int, str]], spans: list[tuple[int, int]]) -> View:
+    """``view`` with each edited range replaced by the original characters of its span."""
+    assert view.starts is not None and view.ends is not None
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for (a, b, replacement), (start, _) in zip(edits, spans, strict=True):
+        pieces.append(view.text[pos:a])
+        starts.extend(view.starts[pos:a])
+        ends.extend(view.ends[pos:a])
+        pieces.append(replacement)
+        starts.extend(range(start, start + len(replacement)))
+        ends.extend(range(start + 1, start + len(replacement) + 1))
+        pos = b
+    pieces.append(view.text[pos:])
+    starts.extend(view.starts[pos:])
+    ends.extend(view.ends[pos:])
+    return View("norm", "".join(pieces), starts, ends)
+
+
+def _fold(text: str) -> View:
+    """Fold every character of a non-ASCII ``text`` (homoglyphs, accents, widths, digits)."""
     # Most texts fold character for character (homoglyphs, accents, fullwidth forms): one
     # translation of the whole text then, and the offset map stays the identity.
     table: dict[int, str] = dict(_ASCII_LOWER)

@@ -38,7 +38,7 @@ _AFTER = re.compile(
     r"(?P<link>(?:,[ \t]*)?(?:is|'s|s|es|ist|e|est|c'est|cest|c est|its|it's|it is|me[ \t]+at|me[ \t]+on|at|me|as|under"
     r"|como|comme|als|both|everywhere|on both|on all|on all of them)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
     r"|=>|\(|\[|\"|[\u2190-\u21ff\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?)?"
-    rf"{_GAP}(?P<open>[(\[\"]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_]))?"
+    rf"{_GAP}(?P<open>[(\[\"'\u2018\u201c]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_]))?"
     rf"(?P<handle>{_HANDLE})"
 )
 # Before the platform word: "<handle> on <platform>", "<handle> (insta)"
@@ -47,8 +47,8 @@ _BEFORE = re.compile(
 )
 # A handle spelled with its separators in words: "jane underscore doe", "moon dot child".
 _SPELLED_SEPARATOR = re.compile(
-    r"[ \t]+(?P<sep>underscore|under score|dot|period|dash|hyphen|punto|ponto|point|punkt|guion bajo|tiret)"
-    r"[ \t]+(?P<part>[a-z0-9]+)"
+    r"[ \t]+[(\[]?(?P<sep>underscore|under score|dot|period|dash|hyphen|punto|ponto|point|punkt|guion bajo|tiret)"
+    r"[)\]]?[ \t]+(?P<part>[a-z0-9]+)"
 )
 _SEPARATOR_CHAR = {"underscore": "_", "under score": "_", "guion bajo": "_", "dot": ".", "period": ".",
                    "punto": ".", "ponto": ".", "point": ".", "punkt": ".", "dash": "-", "hyphen": "-",
@@ -234,8 +234,13 @@ class HandleDetector(Detector):
                 # "fb: Jane Doe Marquez", "búscame en face como Ana Lucía Torres": a name to search
                 end = full_name
                 shaped = True
-            if not continue_after:
-                conf = 0.0
+            quote = after.group("open") in ("'", "\u2018", "\u201c", '"')
+            quoted_word = quote and (
+                after.start("open") == mention.end  # "snap'imi": an apostrophe and a suffix
+                or (not shaped and handle_text in self.resources.lexicon.common_words)
+            )
+            if not continue_after or quoted_word:
+                conf = 0.0  # "my insta is 'toxic'": a quoted ordinary word
             elif strong:
                 conf = 0.9
             elif shaped:

@@ -72,7 +72,8 @@ _PHONE_WORDS = re.compile(
     r"fax|sms|whatsapp|whats|wa|zap|wpp|reach|reached|ring|hmu|hit me|dial|telefone|telefono|"
     r"telf|celular|cel|movil|handy|handynummer|telefonnummer|portable|appelle|appelez|ligue|"
     r"liga|llama|llamame|chiama|telepono|numaram|cep|tlf|signal|viber|telegram|line|"
-    r"number|numbers|num|no|nr|digits|contact|numero|nummer)\b"
+    r"number|numbers|num|no|nr|digits|contact|numero|nummer|"
+    r"номер|телефон|звони|позвони|пиши|напиши|numer|numara|numaram|nomor|nomer|hp)\b"
 )
 _WEAK_PHONE_WORDS = frozenset({"number", "numbers", "num", "no", "nr", "digits", "contact", "numero", "nummer"})
 _NOT_PHONE_WORDS = re.compile(
