@@ -59,7 +59,9 @@ _LOOKALIKE_FORM = re.compile(
 )
 _SELF_NAMED = re.compile(r"\b(?:me as|me under|i go by|me como|moi comme)[ \t]+\Z")
 _MY_ID = re.compile(
-    rf"\b(?:my|mi|meu|mon|mein|il mio)[ \t]+(?P<label>id|user ?name|handle|tag|@|user|usuario|pseudo|nick|nome de usuario)[ \t]*(?:is|:|es|e|est|ist|=)[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
+    rf"\b(?:my|mi|meu|mon|mein|il mio)[ \t]+(?:(?P<label>id|user ?name|handle|tag|@|user|usuario|pseudo|nick"
+    rf"|nome de usuario)(?:[ \t]+(?:there|on there|on it|over there))?|name[ \t]+(?:there|on there|on it|over there))"
+    rf"[ \t]*(?:is|:|es|e|est|ist|=)[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
 # "im quietfox everywhere, insta snap discord": one name for every platform named in the message
 _EVERYWHERE = re.compile(
@@ -74,7 +76,8 @@ _DISCRIM = re.compile(r"(?<![\w#@.])(?P<name>[a-z0-9_.]{2,32})#(?P<tag>\d{4})\b"
 
 _POSSESSIVE = ("my", "mi", "meu", "mon", "mein", "ma", "minha", "mio", "il mio",
                # lead-ins of an offer: "add me on snap moon-child", "búscame en face como ..."
-               "me on", "us on", "me en", "me no", "me na", "mich auf", "mir auf", "mi su", "moi sur", "me at")
+               "me on", "us on", "me en", "me no", "me na", "mich auf", "mir auf", "mi su", "moi sur", "me at",
+               "add me", "add me:", "me:")
 
 # Words that never are a handle, even after "ig:" ("ig: yes", "snap? no").
 _FUNCTION = frozenset(

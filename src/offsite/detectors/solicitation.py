@@ -163,7 +163,7 @@ class SolicitationDetector(Detector):
                 continue
             before = text[max(0, start - 30) : start]
             after = text[end : end + 30]
-            if self.negation.search(before) or (
+            if self.negation.search(before) or _quoted(text, start, end) or (
                 not rule.names_this_site and _ON_SITE_AFTER.match(after) is not None
                 and (self._names_service.search(text, start, end) is None
                      or after.lstrip().startswith(_HERE_WORDS))
@@ -250,6 +250,31 @@ class SolicitationDetector(Detector):
         if candidate.rule.endswith(".negated"):
             return "negated: rule talk or refusal"
         return super().validate(candidate, views, context)
+
+
+_QUOTES = "'\"\u2018\u201c"
+_CLOSING = "'\"\u2019\u201d"
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """True when the match is a quotation: an opening quote at most 12 characters before it (at
+    the start of the text or after a space or colon) and a closing quote at most 12 characters
+    after it, with no sentence stop between ("'add me on snap' is the first thing guys say")."""
+    open_at = -1
+    for i in range(start - 1, max(-1, start - 13), -1):
+        if text[i] in _QUOTES and (i == 0 or text[i - 1] in " \t:("):
+            open_at = i
+            break
+        if text[i] in ".!?\n":
+            return False
+    if open_at < 0:
+        return False
+    for j in range(end, min(len(text), end + 12)):
+        if text[j] in _CLOSING and (j + 1 == len(text) or not text[j + 1].isalnum()):
+            return True
+        if text[j] in ".!?\n" and j + 1 < len(text) and text[j + 1] == " ":
+            return False
+    return False
 
 
 def _admits(begins: Beginnings | None, key: str) -> bool:

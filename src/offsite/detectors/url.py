@@ -21,6 +21,10 @@ _URL = re.compile(
     r"|(?<![@\w.\-/])(?P<bare>(?:[a-z0-9](?:[a-z0-9\-]{0,62}[a-z0-9])?\.){1,5}[a-z][a-z0-9\-]{1,23})"
     r"(?P<path>/[^\s<>\"'`]*)?(?![\w@])"
 )
+# words that announce a link: "my site is ...", "go to ...", "check out ..."
+_WEB_CUE = re.compile(r"\b(?:site|website|blog|page|link|url|visit|go to|check out|check|at|is)\b[ \t:]*\Z")
+# an ordinary word and a suffix, spelled: "limit dot com"
+_SPELLED_PLAIN = re.compile(r"([a-z]+)[ \t]+(?:dot|punto|ponto|point|punkt)[ \t]+[a-z]{2,4}")
 _URL_HINT = re.compile(r"[a-z0-9]\.[a-z0-9]|:|www")
 _SPELLED = re.compile(
     r"(?<![\w.@])(?P<name>[a-z0-9][a-z0-9\-]{1,62})[ \t]*(?:[\[(][ \t]*(?:dot|\.)[ \t]*[\])]|[ \t]+dot[ \t]+)"
@@ -89,14 +93,21 @@ class UrlDetector(Detector):
                 a, b = link.to_original(cand.start, cand.end)
                 if any(x < b and a < y for x, y in spans):
                     continue
+                typed = views.original.lower()
+                plain = _SPELLED_PLAIN.fullmatch(typed, a, b) if len(typed) == len(views.original) else None
+                if plain is not None and plain.group(1) in self.resources.lexicon.common_words \
+                        and _WEB_CUE.search(typed, max(0, a - 30), a) is None:
+                    continue  # "i'm at my limit dot com lol": a joke, unless "my site is ..." says link
                 yield Candidate(cand.kind, link, cand.start, cand.end, cand.rule + ".disguised",
                                 max(cand.confidence, 0.85) if cand.confidence >= 0.5 else cand.confidence,
                                 cand.value, cand.platform)
         if "dot" in text:
             for match in _SPELLED.finditer(text):
                 name = match.group("name")
-                if name in self.resources.lexicon.common_words and len(name) < 4:
-                    continue
+                if name in self.resources.lexicon.common_words and (
+                    len(name) < 4 or _WEB_CUE.search(text, max(0, match.start() - 30), match.start()) is None
+                ):
+                    continue  # "i'm at my limit dot com lol": a joke, unless "my site is ..." says link
                 host = f"{name}.{match.group('tld')}"
                 if host in self.resources.platforms.domains:
                     continue  # a service's home page named in passing ("instagram dot com")
