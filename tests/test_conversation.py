@@ -449,7 +449,9 @@ def _score(path: Path) -> tuple[float, float, list[str], list[str]]:
 # Floors on caught split contacts: the issue's target (0.90) on both sets. The few misses left are
 # texts the single-message detectors miss even written as one message ("double five five oh one
 # triple seven two"), which the next test checks.
-_FLOORS = {"conversations.jsonl": 0.97, "conversations_extra.jsonl": 0.97}
+_FLOORS = {"conversations.jsonl": 0.97, "conversations_extra.jsonl": 0.97,
+           # written by a writer who never saw the code (tests/data/dev/README.md)
+           "conversations_independent.jsonl": 0.85}
 
 
 @pytest.mark.parametrize("name", sorted(_FLOORS))

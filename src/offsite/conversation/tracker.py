@@ -14,7 +14,8 @@ For every message of a conversation (``Context.conversation_id``), the tracker
 
 Pieced-together findings must pass more than single-message detection asks for, because joining
 makes text nobody wrote as one: a number must be phone-shaped as the phone detector requires *and*
-at least ten digits long, or spelled out in words (eight digits or more), or follow a phone word
+at least ten digits long, or spelled out in words (eight digits or more; seven when words and digits
+take turns, "8 six 7" / "five 3 oh 9"), or follow a phone word
 ("my cell is"), so day counts, schedules, countdowns and dates stay clean; a plain-word handle
 needs "ig:" / "my insta is" before it (or "i'm" / "search" when the platform comes later) and
 must not be an ordinary word.
@@ -468,8 +469,11 @@ class ConversationTracker:
             folded = _fold(finding.text)
             words = sum(1 for w in re.findall(r"[a-z]+", folded) if w in self.resources.numbers.words)
             digits = sum(c.isdigit() for c in Views(finding.text, self.resources.numbers).digits.text)
+            typed = len(re.findall(r"\d+", folded))
             if digits >= _MIN_PIECED_DIGITS or (words >= 3 and digits >= 8):
                 return None
+            if words >= 3 and typed >= 3 and digits >= 7:
+                return None  # digits and number words in turn ("8 six 7" / "five 3 oh 9"): a disguise
             if _PHONE_CUE.search(_fold(joined[max(0, finding.start - 48) : finding.start])):
                 return None
             return "pieced-together number: under ten digits and no phone word before it"

@@ -20,7 +20,7 @@ from offsite.models import Context, Kind, Surface
 from offsite.normalize import View, Views
 from offsite.resources import Mention
 
-_HANDLE = r"@?(?:live:\.?)?[a-z0-9_](?:[a-z0-9_.\-,']{0,40}[a-z0-9_])?(?:#\d{4})?"
+_HANDLE = r"@?(?:live:\.?)?[a-z0-9_](?:[a-z0-9_.\-,']{0,40}[a-z0-9_])?(?:#\d{4}|#[a-z0-9]{2,5}\b)?"
 # emoji and decorations between a label and a name ("ig ➜ ˚✧ starlitdaisy ✧˚")
 _GAP = r"[ \t]*(?:[\u2190-\u21ff\u2600-\u27bf\U0001f300-\U0001faff\u02da\u00b7\u2022\u2219\ufe0f][ \t]*){0,4}"
 #: a number with a unit, not a user name: times, counts, ordinals, measures ("2am", "10k", "3rd")

@@ -395,6 +395,14 @@ class PhoneDetector(Detector):
             return Candidate(Kind.PHONE, view, start, end, "phone.crisis_line", 0.0, digits)
         if raw.count("(") > 2 and not spelled:
             return None
+        if len(groups) >= 2 and all(len(g.digits) == 4 and g.digits[:2] in ("19", "20") for g in groups) \
+                and not spelled:
+            return None  # years in a row ("in 2019 2020 2021 i lost three people")
+        if len(groups) >= 4 and all(len(g.digits) <= 3 for g in groups) \
+                and len({int(b.digits) - int(a.digits) for a, b in itertools.pairwise(groups)}) == 1:
+            return None  # counting by steps ("100 93 86 79 72 65")
+        if digits == "8675309" and not spelled:
+            return None  # "867-5309", the song
         counting = digits in _COUNTING and (
             spelled or all(len(g.digits) <= 2 for g in groups)
             # "1 2 3 4 5 6 7 8 9 10": single digits typed apart (the joined view glued them)
