@@ -450,6 +450,23 @@ def _undisguise_number_words(text: str, reader: NumberReader) -> str:
     return text if out is None else "".join(out)
 
 
+def glued_word_digits(text: str, reader: NumberReader) -> int:
+    """How many more digits than are typed the tokens mixing letters and digits spell once
+    their number words are read ("5five5": one more, "o1nine8": two, "3am": none); an upper
+    bound over the readings as typed, in leetspeak and led by a digit."""
+    extra = 0
+    for match in _MIXED_TOKEN.finditer(text):
+        token = match.group()
+        typed = sum(c.isdigit() for c in token)
+        spelled = typed
+        for reading in (token, token.translate(_LEET_DIGITS), reader.led_by_digit.get(token, "")):
+            pieces = reader.segment(reading) if reading else None
+            if pieces is not None:
+                spelled = max(spelled, sum(len(piece[0]) for piece in pieces))
+        extra += spelled - typed
+    return extra
+
+
 def read_number_words(view: View, reader: NumberReader) -> View:
     """Replace number words with digits ("FOUR ONE FIVE" -> "4 1 5", "1three4" -> "134"),
     number words in leetspeak too ("zer0 n1ne" -> "0 9")."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from offsite import Guard, Kind, Surface
-from offsite.detectors.solicitation import SolicitationDetector
+from offsite.detectors.solicitation import SolicitationDetector, _alternatives
 from offsite.normalize import Views
 
 from ._support import check_negative, check_positive, neg, pos
@@ -129,3 +129,20 @@ def test_rules_tried_by_beginning_match_what_every_rule_would() -> None:
                 assert found.end() == full.end(), (text, pos)
                 assert rules[int((found.lastgroup or "")[1:])] == detector._anchored[int((full.lastgroup or "")[1:])]
     assert tried > 100  # the dev set holds plenty of requests
+
+
+@pytest.mark.parametrize(
+    ("pattern", "pieces"),
+    [
+        (r"\ba|b", [r"\ba", "b"]),
+        (r"x(?:a|b)|y", ["x(?:a|b)", "y"]),
+        (r"[|]|\||z", ["[|]", r"\|", "z"]),
+        (r"[]|]q|r", ["[]|]q", "r"]),
+        ("only", ["only"]),
+    ],
+)
+def test_rules_split_at_top_level_bars_only(pattern: str, pieces: list[str]) -> None:
+    """Each top-level alternative of a rule is compiled on its own; bars inside groups, classes
+    and escapes stay where they are."""
+    assert _alternatives(pattern) == pieces
+    assert re.compile("|".join(pieces)).pattern == pattern

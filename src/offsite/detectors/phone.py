@@ -20,7 +20,7 @@ from phonenumbers import NumberParseException
 
 from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
-from offsite.normalize import View, Views
+from offsite.normalize import View, Views, glued_word_digits
 from offsite.wordtrie import trie_alternation
 
 # Digits joined by up to 12 separator characters (linear: separators and digits are disjoint).
@@ -164,8 +164,8 @@ class PhoneDetector(Detector):
         digit_count = len(_DIGIT.findall(views.norm.text))
         has_words = self._number_words.search(joined) is not None
         if 3 <= digit_count < 7 and not has_words and _MIXED.search(joined) is not None:
-            # number words glued to digits ("2o6 5five5 o1nine8") count once read
-            digit_count = len(_DIGIT.findall(views.digits.text))
+            # number words glued to digits ("2o6 5five5 o1nine8") count too
+            digit_count += glued_word_digits(joined, self.resources.numbers)
         if digit_count < 7 and (not has_words or digit_count + self._number_word_count(joined) < 7):
             return  # not enough digits or number words for any phone number
         # Without number words (or letters glued to digits, "o1o2", "0l92") the digits view is

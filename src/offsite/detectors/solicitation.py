@@ -86,9 +86,18 @@ class SolicitationDetector(Detector):
         subs["strong"] = trie_alternation(strong)
         spelled = dict(subs, platform="(?:" + "|".join(re.escape(a) for a in aliases) + ")",
                        strong="(?:" + "|".join(re.escape(a) for a in strong) + ")")
-        sources = [(rule, self._expand(rule.pattern, subs)) for rule in lexicon.solicitation_rules]
-        self.rules = tuple(_Rule(rule.id, rule.confidence, source, beginnings(source), rule.names_this_site)
-                           for rule, source in sources)
+        # Each top-level alternative of a rule is tried on its own (same id and confidence): at a
+        # position only the alternatives whose beginnings admit it are tried. Gate words still
+        # open whole rules (all of a rule's alternatives), as the rules are written.
+        pieces = [(number, rule, piece) for number, rule in enumerate(lexicon.solicitation_rules)
+                  for piece in _alternatives(rule.pattern)]
+        self.rules = tuple(
+            _Rule(rule.id, rule.confidence, source, beginnings(source), rule.names_this_site)
+            for rule, source in ((rule, self._expand(piece, subs)) for _, rule, piece in pieces)
+        )
+        alternatives_of: dict[int, list[int]] = {}
+        for index, (number, _, _) in enumerate(pieces):
+            alternatives_of.setdefault(number, []).append(index)
         readable = [self._expand(rule.pattern, spelled) for rule in lexicon.solicitation_rules]
         # how a sentence is searched, by its set of gate words (a handful of sets recur)
         self._combined: BoundedMemo[frozenset[str], _Combined | None] = BoundedMemo(self._combine, 1024)
@@ -105,7 +114,7 @@ class SolicitationDetector(Detector):
             for word in self.gate:
                 stem = word[:-1] if len(word) > 3 and word[-1] in "sz" else word  # "snaps" -> "snap"
                 if re.search(r"(?<![a-z])(?:" + re.escape(word) + "|" + re.escape(stem) + r")(?![a-z])", source):
-                    by_word.setdefault(word, []).append(index)
+                    by_word.setdefault(word, []).extend(alternatives_of[index])
         every_rule = tuple(range(len(self.rules)))
         # a gate word no rule spells out literally (spelled through regex syntax) keeps every rule
         self.rules_by_word = {w: tuple(by_word[w]) if w in by_word else every_rule for w in self.gate}
@@ -275,6 +284,38 @@ def _quoted(text: str, start: int, end: int) -> bool:
         if text[j] in ".!?\n" and j + 1 < len(text) and text[j + 1] == " ":
             return False
     return False
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression (split at each ``|`` outside groups,
+    character classes and escapes)."""
+    pieces: list[str] = []
+    depth = 0
+    in_class = False
+    start = 0
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            if char == "]":
+                in_class = False
+        elif char == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1  # "[]...]": a literal "]" first
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            pieces.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    pieces.append(pattern[start:])
+    return pieces
 
 
 def _admits(begins: Beginnings | None, key: str) -> bool:
