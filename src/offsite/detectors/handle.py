@@ -63,6 +63,12 @@ _MY_ID = re.compile(
     rf"|nome de usuario)(?:[ \t]+(?:there|on there|on it|over there))?|name[ \t]+(?:there|on there|on it|over there))"
     rf"[ \t]*(?:is|:|es|e|est|ist|=)[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
+# "my spotify is public, add me, username is sadgirlhours99", "LINE? IDはyuki_0415": a labelled
+# name after a platform named earlier in the message
+_LABEL_IS = re.compile(
+    rf"(?<![a-z0-9])(?:user ?name|username|handle|id|gamertag|friend code|tag)[ \t]*(?:is|:|=|es|é|est|ist|\u306f|\uff1a)"
+    rf"[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
+)
 # "im quietfox everywhere, insta snap discord": one name for every platform named in the message
 _EVERYWHERE = re.compile(
     rf"\b(?:i'?m|im|i am|i go by)[ \t]+(?P<handle>{_HANDLE})[ \t]+(?:everywhere|on everything|on all of them"
@@ -123,6 +129,15 @@ class HandleDetector(Detector):
                     seen.add((everywhere.start, everywhere.end))
                     yield everywhere
         if mentions:
+            for match in _LABEL_IS.finditer(alpha.text):
+                named = [m for m in mentions if 0 <= match.start() - m.end <= 80]
+                if not named:
+                    continue
+                labelled = self._handle_candidate(joined, match.start("handle"), match.end("handle"),
+                                                  named[-1].platform, "handle.labelled", 0.85, strong=False)
+                if labelled is not None and (labelled.start, labelled.end) not in seen:
+                    seen.add((labelled.start, labelled.end))
+                    yield labelled
             for match in _MY_ID.finditer(alpha.text):
                 platform = self._nearest(mentions, match.start())
                 my_id = self._handle_candidate(joined, match.start("handle"), match.end("handle"),
