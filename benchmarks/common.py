@@ -21,6 +21,7 @@ from offsite.evaluation import Case, CaseError, read_cases
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"
 DEV_SINGLE = REPO / "tests" / "data" / "dev" / "single.jsonl"
+DEV_INDEPENDENT = REPO / "tests" / "data" / "dev" / "independent.jsonl"
 #: Environment variable naming the folder of the shared benchmark suites (``*/*.jsonl``).
 SHARED_ENV = "OFFSITE_SHARED_BENCHMARKS"
 
@@ -43,7 +44,8 @@ def shared_dir() -> Path:
 
 
 def default_case_files() -> list[Path]:
-    """The shared suites (every ``*/*.jsonl``) and the project's development set."""
+    """The shared suites (every ``*/*.jsonl``) and the project's development sets (hand-written,
+    and by outside writers)."""
     folder = shared_dir()
     if not folder.is_dir():
         raise BenchmarkError(
@@ -53,7 +55,7 @@ def default_case_files() -> list[Path]:
     files = sorted(folder.glob("*/*.jsonl"))
     if not files:
         raise BenchmarkError(f"no case files (*/*.jsonl) under {folder}")
-    return [*files, DEV_SINGLE]
+    return [*files, DEV_SINGLE, DEV_INDEPENDENT]
 
 
 def file_label(path: Path) -> str:

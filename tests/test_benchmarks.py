@@ -121,7 +121,7 @@ def test_missing_shared_folder_is_a_clear_error(monkeypatch: pytest.MonkeyPatch,
 def test_shared_suites_load() -> None:
     files = load_case_files(default_case_files())
     labels = {f.label for f in files}
-    assert {"ramparts/phone", "presidio/not_contact", "scrubadub/handle", "dev/single"} <= labels
+    assert {"ramparts/phone", "presidio/not_contact", "scrubadub/handle", "dev/single", "dev/independent"} <= labels
     assert len(texts_of(files)) > 1000
 
 
