@@ -144,6 +144,8 @@ def _install_mention_gate(guard: Guard) -> None:
     original = index.mentions
 
     def mentions(view: View) -> list[Any]:
+        if not view.text.isascii():
+            return original(view)  # aliases in scripts without spaces ("加我微信") are not tokens
         tokens = set(_TOKEN.findall(view.text))
         for word in tokens.intersection(by_first):
             if any(alias <= tokens for alias in by_first[word]):
