@@ -430,19 +430,24 @@ _NUM_SEP = re.compile(r"[\s.,\-/()\[\]*_~+|:;]{0,4}\Z")
 
 # A token with a digit next to a letter ("zer0", "5ive", "3am"): maybe a number word in disguise.
 _MIXED_TOKEN = re.compile(r"(?<![a-z0-9])[a-z0-9]*(?:\d[a-z]|[a-z]\d)[a-z0-9]*")
+_DIGITS_WITH_I = re.compile(r"[0-9ilo]+")
 _LEET_DIGITS = {ord(d): _LEET[ord(d)] for d in "013457"}  # the digits that stand for letters of number words
 
 
 def _undisguise_number_words(text: str, reader: NumberReader) -> str:
     """``text`` with number words typed with digits for letters written as the words, same
-    length: leetspeak ("zer0", "n1ne", "s3ven") and a digit leading the rest of its own word
-    ("5ive", "4our"). Tokens that read as no number word are left as typed ("3am", "b4")."""
+    length: leetspeak ("zer0", "n1ne", "s3ven"), a digit leading the rest of its own word
+    ("5ive", "4our") and "i" for 1 among digits ("4i5"). Tokens that read as no number word are
+    left as typed ("3am", "b4")."""
     out: list[str] | None = None
     for match in _MIXED_TOKEN.finditer(text):
         token = match.group()
         word = token.translate(_LEET_DIGITS)
         if word not in reader.words or word in reader.weak:
             word = reader.led_by_digit.get(token, "")
+        if not word and "i" in token and _DIGITS_WITH_I.fullmatch(token) is not None \
+                and sum(c.isdigit() for c in token) >= 2:
+            word = token.replace("i", "1")  # "4i5-8o2-33i7": a capital I typed for 1 among digits
         if word:
             if out is None:
                 out = list(text)

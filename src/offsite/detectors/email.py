@@ -140,6 +140,8 @@ class EmailDetector(Detector):
             start = _local_start(text, pos)
             if start == pos:
                 continue  # nothing before the anchor that could be a local part
+            if anchor.group() != "@" and text[start:pos].strip() in _STOP_LOCAL:
+                continue  # "email me at mike dot t at outlook": "me at ..." claims nothing
             patterns = (_EMAIL,) if anchor.group() == "@" else (_EMAIL_SPELLED, _EMAIL_NO_SUFFIX)
             for pattern in patterns:
                 match = pattern.match(text, start)

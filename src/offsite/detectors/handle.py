@@ -60,7 +60,8 @@ _LOOKALIKE_FORM = re.compile(
 _SELF_NAMED = re.compile(r"\b(?:me as|me under|i go by|me como|moi comme)[ \t]+\Z")
 _MY_ID = re.compile(
     rf"\b(?:my|mi|meu|mon|mein|il mio)[ \t]+(?:(?P<label>id|user ?name|handle|tag|@|user|usuario|pseudo|nick"
-    rf"|nome de usuario)(?:[ \t]+(?:there|on there|on it|over there))?|name[ \t]+(?:there|on there|on it|over there))"
+    rf"|nome de usuario)(?:[ \t]+(?:there|on there|on it|over there|everywhere|on everything|on all apps))?"
+    rf"|name[ \t]+(?:there|on there|on it|over there|everywhere|on everything|on all apps))"
     rf"[ \t]*(?:is|:|es|e|est|ist|=)[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
 # "my spotify is public, add me, username is sadgirlhours99", "LINE? IDはyuki_0415": a labelled

@@ -25,11 +25,11 @@ from offsite.wordtrie import trie_alternation
 
 # Digits joined by up to 12 separator characters (linear: separators and digits are disjoint).
 # (emoji count as separators too: "07🌙911🌙456🌙789")
-_SEPARATORS = r"[ \t.\-/,()\[\]*_~|\\x#+\u2010-\u2015\u2212\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]"
+_SEPARATORS = r"[ \t.\-/,()\[\]*_~|\\x#+\u00b7\u2022\u2010-\u2015\u2212\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]"
 _RUN = re.compile(rf"\+*\(?\d(?:{_SEPARATORS}{{0,12}}\d)*\)?")
 _CHAIN_TOKEN = re.compile(r"\d+|[a-z]+")
 _SINGLE_DIGIT = re.compile(r"(?<!\d)\d(?!\d)")
-_SEPARATOR_CHARS = frozenset(" \t.-/,()[]*_~|\\x#+\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+_SEPARATOR_CHARS = frozenset(" \t.-/,()[]*_~|\\x#+\u00b7\u2022\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
 _GROUP = re.compile(r"\d+")
 _GROUP_BEFORE = re.compile(r"(?<!\d)\d+\Z")
 _DIGIT = re.compile(r"\d")
@@ -401,6 +401,8 @@ class PhoneDetector(Detector):
         if len(groups) >= 4 and all(len(g.digits) <= 3 for g in groups) \
                 and len({int(b.digits) - int(a.digits) for a, b in itertools.pairwise(groups)}) == 1:
             return None  # counting by steps ("100 93 86 79 72 65")
+        if text[end : end + 1] == "+" and not text[end + 1 : end + 2].isdigit() and not spelled:
+            return None  # "since 2021 · 500+ chats": a count ("500+"), not the end of a number
         if digits == "8675309" and not spelled:
             return None  # "867-5309", the song
         counting = digits in _COUNTING and (
