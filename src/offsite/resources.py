@@ -71,7 +71,8 @@ class PlatformIndex:
         self.emoji: dict[str, Platform] = {e: p for p in platforms for e in p.emoji}
         self.emoji_pattern: re.Pattern[str] | None = (
             re.compile(
-                "(?P<emoji>" + "|".join(re.escape(e) for e in self.emoji) + r")[ \t]*(?:[:\-=\u2192]|(?:is|its|it's)\b)?[ \t]*"
+                "(?P<emoji>" + "|".join(re.escape(e) for e in self.emoji) + r")"
+                r"[ \t]*(?:[:\-=\u2192]|(?:is|its|it's)\b)?[ \t]*"
                 r"(?P<handle>@?[a-z0-9_](?:[a-z0-9_.\-]{0,40}[a-z0-9_])?)"
             )
             if self.emoji else None

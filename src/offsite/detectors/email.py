@@ -35,15 +35,19 @@ _AT_SPELLED = (
 )
 # A literal "@" may be followed by a bare label ("info@presidio."); a spelled "at" needs a dotted
 # domain, except in brackets ("willhold11 (at) example"), so "john at john@x.com" is read right.
-_EMAIL = re.compile(rf"(?<![a-z0-9._%+\-]){_LOCAL}{_AT_LITERAL}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL}){{0,5}})")
+# mail providers' names typed in two words ("at g mail dot com")
+_SPLIT_PROVIDER = r"(?:g[ \t]mail|hot[ \t]mail|ya[ \t]hoo|out[ \t]look|i[ \t]cloud|proton[ \t]mail)(?![a-z0-9])"
+_EMAIL = re.compile(
+    rf"(?<![a-z0-9._%+\-]){_LOCAL}{_AT_LITERAL}(?P<domain>(?:{_SPLIT_PROVIDER}|{_LABEL})(?:{_DOT}{_LABEL}){{0,5}})"
+)
 _EMAIL_SPELLED = re.compile(
-    rf"(?<![a-z0-9._%+\-]){_LOCAL_SPELLED}{_AT_SPELLED}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL}){{1,5}})"
+    rf"(?<![a-z0-9._%+\-]){_LOCAL_SPELLED}{_AT_SPELLED}(?P<domain>(?:{_SPLIT_PROVIDER}|{_LABEL})(?:{_DOT}{_LABEL}){{1,5}})"
 )
 # Without a suffix a spelled "at" counts only in brackets or before a mail provider's name.
 _EMAIL_NO_SUFFIX = re.compile(
     rf"(?<![a-z0-9._%+\-]){_LOCAL_SPELLED}(?P<at>[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS}|@)[ \t]*{_CLOSE}[ \t]*"
-    rf"|[ \t]+(?:{_AT_WORDS})[ \t]+(?=(?:gmail|hotmail|outlook|yahoo|icloud|protonmail|proton|gmx|aol)\b))"
-    rf"(?P<domain>{_LABEL})(?![ \t]*(?:\.|{_OPEN}?[ \t]*(?:{_DOT_WORDS})\b))"
+    rf"|[ \t]+(?:{_AT_WORDS})[ \t]+(?=(?:gmail|hotmail|outlook|yahoo|icloud|protonmail|proton|gmx|aol)\b|{_SPLIT_PROVIDER}))"
+    rf"(?P<domain>{_SPLIT_PROVIDER}|{_LABEL})(?![ \t]*(?:\.|{_OPEN}?[ \t]*(?:{_DOT_WORDS})\b))"
 )
 _DOT_SPLIT = re.compile(_DOT)
 _SPELLED_DOT = re.compile(rf"[ \t]+(?:{_DOT_WORDS})[ \t]+")
@@ -72,6 +76,11 @@ _STOP_LOCAL = frozenset(
 
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
 _DOT_WORD_SET = frozenset(_DOT_WORDS.split("|"))
+
+
+def _unspaced(label: str) -> str:
+    """A domain label as meant: "g mail" -> "gmail"."""
+    return label.replace(" ", "").replace("\t", "")
 
 
 def _local_start(text: str, anchor: int) -> int:
@@ -189,7 +198,7 @@ class EmailDetector(Detector):
         for count in range(len(labels), 1, -1):
             if len(labels[count - 1]) < 2:
                 continue  # no public suffix is one character long
-            domain = ".".join(labels[:count])
+            domain = ".".join(_unspaced(label) for label in labels[:count])
             suffix = self.resources.public_suffix(domain)
             if suffix is not None and suffix != domain:
                 # end offset: after the count-th label in the matched text
@@ -202,7 +211,7 @@ class EmailDetector(Detector):
         if not first:
             return None, match.end()
         end = match.start("domain") + domain_text.index(first) + len(first)
-        return first, end
+        return _unspaced(first), end
 
     def _score(self, local: str, domain: str, spelled_at: bool, bracketed: bool) -> tuple[float, str]:
         has_suffix = "." in domain

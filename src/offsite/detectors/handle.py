@@ -67,7 +67,7 @@ _MY_ID = re.compile(
 # "my spotify is public, add me, username is sadgirlhours99", "LINE? IDはyuki_0415": a labelled
 # name after a platform named earlier in the message
 _LABEL_IS = re.compile(
-    rf"(?<![a-z0-9])(?:user ?name|username|handle|id|gamertag|friend code|tag)[ \t]*(?:is|:|=|es|é|est|ist|\u306f|\uff1a)"
+    rf"(?<![a-z0-9])(?:user ?name|username|handle|id|gamertag|friend code|invite code|server code|tag)[ \t]*(?:is|:|=|es|é|est|ist|\u306f|\uff1a)"
     rf"[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
 # "im quietfox everywhere, insta snap discord": one name for every platform named in the message
@@ -286,7 +286,8 @@ class HandleDetector(Detector):
         before = _BEFORE.search(alpha.text, window_start, mention.start)
         if before is not None:
             start, end = before.start("handle"), before.end("handle")
-            strong = joined.text[start] == "@" or _MARKED.search(joined.text, start, end) is not None
+            strong = joined.text[start] == "@" or joined.text[max(0, start - 2) : start] == "@ " \
+                or _MARKED.search(joined.text, start, end) is not None
             # "add a coworker on facebook" is talk; only handle-shaped names count before the word,
             # or a name given as one's own: "find me as quietfox on fb", "i go by quietfox on insta"
             own = (_SELF_NAMED.search(alpha.text, max(0, start - 24), start) is not None
