@@ -455,6 +455,18 @@ def _undisguise_number_words(text: str, reader: NumberReader) -> str:
     return text if out is None else "".join(out)
 
 
+def has_mixed_number(text: str, reader: NumberReader) -> bool:
+    """True when a token mixing letters and digits reads as number words and digits ("zer0",
+    "5five5", "o1o2", "4i5"): the ``digits`` view then differs from the text. "3am", "mp3" and
+    "b4" read as nothing."""
+    for match in _MIXED_TOKEN.finditer(text):
+        token = match.group()
+        if reader.segment(token) is not None or reader.segment(token.translate(_LEET_DIGITS)) is not None \
+                or token in reader.led_by_digit or _DIGITS_WITH_I.fullmatch(token) is not None:
+            return True
+    return False
+
+
 def glued_word_digits(text: str, reader: NumberReader) -> int:
     """How many more digits than are typed the tokens mixing letters and digits spell once
     their number words are read ("5five5": one more, "o1nine8": two, "3am": none); an upper

@@ -67,7 +67,8 @@ _MY_ID = re.compile(
 # "my spotify is public, add me, username is sadgirlhours99", "LINE? IDはyuki_0415": a labelled
 # name after a platform named earlier in the message
 _LABEL_IS = re.compile(
-    rf"(?<![a-z0-9])(?:user ?name|username|handle|id|gamertag|friend code|invite code|server code|tag)[ \t]*(?:is|:|=|es|é|est|ist|\u306f|\uff1a)"
+    rf"(?<![a-z0-9])(?:user ?name|username|handle|id|gamertag|friend code|invite code|server code|tag)"
+    rf"[ \t]*(?:is|:|=|es|é|est|ist|\u306f|\uff1a)"
     rf"[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
 # "im quietfox everywhere, insta snap discord": one name for every platform named in the message
@@ -241,11 +242,9 @@ class HandleDetector(Detector):
                       is not None) and (not handle_text.replace(".", "").isdigit()
                                         or (platform.handle.numeric and len(handle_text) >= 5
                                             and after.group("link") is not None))
-            if link_text == "-" and after.start("link") == mention.end and after.end("link") == start \
-                    and not shaped:
-                continue_after = False  # "Tele-MANAS", "insta-famous": a compound word, not a label
-            else:
-                continue_after = True
+            # "Tele-MANAS", "insta-famous": a hyphen glued on both sides makes a compound word
+            compound = (link_text == "-" and after.start("link") == mention.end and after.end("link") == start
+                        and not shaped)
             linked = bool(after.group("link"))
             owned = lead_in.endswith(("my", "mi", "meu", "mon", "mein", "ma", "minha", "mio"))
             full_name = self._full_name(joined, start, original) if (linked or owned or strong) else None
@@ -258,7 +257,7 @@ class HandleDetector(Detector):
                 after.start("open") == mention.end  # "snap'imi": an apostrophe and a suffix
                 or (not shaped and handle_text in self.resources.lexicon.common_words)
             )
-            if not continue_after or quoted_word:
+            if compound or quoted_word:
                 conf = 0.0  # "my insta is 'toxic'": a quoted ordinary word
             elif strong:
                 conf = 0.9

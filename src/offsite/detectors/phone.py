@@ -20,7 +20,7 @@ from phonenumbers import NumberParseException
 
 from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
-from offsite.normalize import View, Views, glued_word_digits
+from offsite.normalize import View, Views, glued_word_digits, has_mixed_number
 from offsite.wordtrie import trie_alternation
 
 # Digits joined by up to 12 separator characters (linear: separators and digits are disjoint).
@@ -109,6 +109,7 @@ def _e164(number: phonenumbers.PhoneNumber) -> str:
 
 
 def _is_separator(char: str) -> bool:
+    """True for a character that may join two digit groups of one number (emoji included)."""
     return char in _SEPARATOR_CHARS or "\u2600" <= char <= "\u27bf" or "\U0001f300" <= char <= "\U0001faff" \
         or char == "\ufe0f"
 
@@ -170,8 +171,8 @@ class PhoneDetector(Detector):
             return  # not enough digits or number words for any phone number
         # Without number words (or letters glued to digits, "o1o2", "0l92") the digits view is
         # the joined view: skip building it.
-        view = views.digits if (has_words and self._words_may_join(joined)) or _MIXED.search(joined) is not None \
-            else views.joined
+        mixed = _MIXED.search(joined) is not None and has_mixed_number(joined, self.resources.numbers)
+        view = views.digits if mixed or (has_words and self._words_may_join(joined)) else views.joined
         if _FILLER_BETWEEN.search(view.text) is not None and _PHONE_WORDS.search(view.text) is not None:
             view = self._fillers_read(view)
         text = view.text
@@ -219,16 +220,23 @@ class PhoneDetector(Detector):
             # digits right before the first word join it too ("555 01 nine two ...")
             count = _digits_before(text, chain.start())
             multiplier = 0
-            for token in _CHAIN_TOKEN.findall(chain.group()):
+            tokens = _CHAIN_TOKEN.findall(chain.group())
+            # weak words ("to", "o", "un") are read only beside a short digit group or a strong
+            # word, or three number tokens in a row ("text HOME to 741741" stays as typed)
+            strong = count > 0 or len(tokens) >= 3
+            for token in tokens:
                 if token[0].isdigit():
                     count += len(token)
+                    strong = strong or len(token) <= 4
                 elif token in numbers.multipliers:
                     multiplier = numbers.multipliers[token]
+                    strong = True
                     continue
                 else:
                     count += len(numbers.words.get(token, "")) * max(1, multiplier)
+                    strong = strong or token not in numbers.weak
                 multiplier = 0
-            if count >= 7:
+            if count >= 7 and strong:
                 return True
         for run in self._glued_words.finditer(text):
             pieces = numbers.segment(run.group())
@@ -239,7 +247,8 @@ class PhoneDetector(Detector):
     @cached_property
     def _word_chains(self) -> re.Pattern[str]:
         # Number tokens (digits, number words, multipliers) joined by what joins a digit run (or
-        # the "y"/"e" of "cincuenta y dos"), holding at least one word: the places where the ``digits`` view differs from ``joined``.
+        # the "y"/"e" of "cincuenta y dos"), holding at least one word: the places where the
+        # ``digits`` view differs from ``joined``.
         numbers = self.resources.numbers
         word = trie_alternation([*numbers.words, *numbers.multipliers]) + r"(?![a-z0-9])"
         token = rf"(?:\d+(?![a-z0-9])|{word})"
