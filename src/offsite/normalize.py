@@ -418,6 +418,22 @@ _RUN = re.compile(r"[a-z0-9]+")
 _TENS_LINKS = frozenset({" ", "-", "", " y ", " e "})
 
 
+def _glued_tens(digits: str, pieces: list[tuple[str, bool]]) -> str:
+    """Digits of a glued run with tens followed by a unit read as one number ("trentadue" ->
+    "32", "twentyfive" -> "25"), not side by side ("302")."""
+    if len(pieces) < 2:
+        return digits
+    out: list[str] = []
+    for value, _ in pieces:
+        previous = out[-1] if out else ""
+        if len(value) == 1 and value != "0" and len(previous) == 2 and previous.endswith("0") \
+                and previous != "10":
+            out[-1] = previous[0] + value
+        else:
+            out.append(value)
+    return "".join(out)
+
+
 def _tens_and(token: tuple[int, int, str | None, bool, int], between: str) -> bool:
     """True when ``between`` is the "y"/"e" joining a tens word to its unit ("cincuenta y dos")."""
     digits = token[2]
@@ -513,7 +529,7 @@ def read_number_words(view: View, reader: NumberReader) -> View:
         if pieces is None:
             tokens.append((match.start(), match.end(), None, False, 0))
             continue
-        digits = "".join(p[0] for p in pieces)
+        digits = _glued_tens("".join(p[0] for p in pieces), pieces)
         weak = all(p[1] for p in pieces)
         tokens.append((match.start(), match.end(), digits, weak, 0))
     if not tokens:

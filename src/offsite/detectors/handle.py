@@ -36,9 +36,9 @@ _AFTER = re.compile(
     r"[ \t]*(?:,[ \t]*(?=[a-z@]))?(?:(?P<label>(?:id|name|username|user name|user|handle|acc|account|addy|tag"
     r"|friend code|code)\b|@)[ \t]*)?"
     r"(?P<link>(?:,[ \t]*)?(?:is|'s|s|es|ist|e|est|c'est|cest|c est|its|it's|it is|me[ \t]+at|me[ \t]+on|at|me|as|under"
-    r"|como|comme|als|both|everywhere|on both|on all|on all of them)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
+    r"|como|comme|als|both|everywhere|on both|on all|on all of them|aku|gue|gw|ku)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
     r"|=>|\(|\[|\"|[\u2190-\u21ff\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?)?"
-    rf"{_GAP}(?P<open>[(\[\"'\u2018\u201c]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_]))?"
+    rf"{_GAP}(?P<open>[(\[\"'\u2018\u201c]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_])|\$(?=[a-z]))?"
     rf"(?P<handle>{_HANDLE})"
 )
 # Before the platform word: "<handle> on <platform>", "<handle> (insta)"
@@ -60,7 +60,8 @@ _LOOKALIKE_FORM = re.compile(
 _SELF_NAMED = re.compile(r"\b(?:me as|me under|i go by|me como|moi comme)[ \t]+\Z")
 _MY_ID = re.compile(
     rf"\b(?:my|mi|meu|mon|mein|il mio)[ \t]+(?:(?P<label>id|user ?name|handle|tag|@|user|usuario|pseudo|nick"
-    rf"|nome de usuario)(?:[ \t]+(?:there|on there|on it|over there|everywhere|on everything|on all apps))?"
+    rf"|nome de usuario)(?:[ \t]+(?:there|on there|on it|over there|everywhere|on everything|on all apps"
+    rf"|is the same everywhere|is the same on everything))?"
     rf"|name[ \t]+(?:there|on there|on it|over there|everywhere|on everything|on all apps))"
     rf"[ \t]*(?:is|:|es|e|est|ist|=)[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
@@ -241,7 +242,7 @@ class HandleDetector(Detector):
             shaped = (any(c in handle_text for c in "_.0123456789@") or re.search(r"[a-z]-[a-z]", handle_text)
                       is not None) and (not handle_text.replace(".", "").isdigit()
                                         or (platform.handle.numeric and len(handle_text) >= 5
-                                            and after.group("link") is not None))
+                                            and (after.group("link") is not None or mention.alias.endswith("id"))))
             # "Tele-MANAS", "insta-famous": a hyphen glued on both sides makes a compound word
             compound = (link_text == "-" and after.start("link") == mention.end and after.end("link") == start
                         and not shaped)
