@@ -229,7 +229,9 @@ class HandleDetector(Detector):
         if after is not None:
             start, end = after.start("handle"), after.end("handle")
             link_text = (after.group("link") or "").strip()
-            strong = bool(after.group("label") or after.group("open") or link_text.endswith("@")
+            # "my xbox account got hacked": "account" with no link word is talk, not a label
+            bare_account = after.group("label") in ("acc", "account", "name") and not link_text
+            strong = bool((after.group("label") and not bare_account) or after.group("open") or link_text.endswith("@")
                           or link_text in (":", "=", "(", "[", "is:", "->", "=>", ">") or joined.text[start] == "@"
                           or _ARROW.fullmatch(link_text) is not None)
             lead_in = alpha.text[max(0, mention.start - 16) : mention.start].rstrip()
