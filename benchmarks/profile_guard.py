@@ -56,6 +56,7 @@ from benchmarks.common import (
 from benchmarks.traffic import generate
 from offsite import Context, Guard
 from offsite.detectors.base import Candidate, Detector
+from offsite.detectors.solicitation import SENTENCE
 from offsite.normalize import View, Views
 
 PROTOTYPES = ("segment_cache", "phone_bound", "solicitation_gate", "mention_gate")
@@ -121,14 +122,20 @@ def _install_solicitation_gate(detector: Detector) -> None:
     rules = getattr(detector, "rules", ())
     if not rules:
         return
-    # Every rule starts at the start of a word ("\\b" then a letter), so the joined alternation
-    # is tried only there: the look-around costs one test per position instead of one per rule.
-    body = "|".join(f"(?:{r.source})" for r in rules)
+    # Rules with known beginnings start at the start of a word ("\\b" then a letter), so their
+    # joined alternation is tried only there: the look-around costs one test per position
+    # instead of one per rule. The few that may begin anywhere ("ur cute, snap?") are searched
+    # sentence by sentence, as the detector searches them ("^" is a sentence's start).
+    body = "|".join(f"(?:{r.source})" for r in rules if r.beginnings is not None)
     gate = re.compile(rf"(?<![a-z0-9_])(?=[a-z0-9_])(?:{body})")
+    anywhere = [re.compile(r.source) for r in rules if r.beginnings is None]
     original: Callable[[Views, Context], Iterator[Candidate]] = detector.candidates
 
     def candidates(views: Views, context: Context) -> Iterator[Candidate]:
-        if gate.search(views.alpha.text) is None:
+        text = views.alpha.text
+        if gate.search(text) is None and not any(
+            rule.search(sentence.group()) for sentence in SENTENCE.finditer(text) for rule in anywhere
+        ):
             return iter(())
         return original(views, context)
 

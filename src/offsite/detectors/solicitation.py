@@ -32,8 +32,8 @@ _ON_SITE_AFTER = re.compile(
 _HERE_WORDS = ("here", "on here", "in here", "on this", "in this", "on the site", "in the app", "on 7",
                "aqui", "aquí", "ici", "hier")
 
-# Sentences: rule matches never run across a sentence stop followed by a space or a new line.
-_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s.!?]))+[.!?]*")
+#: Sentences: rule matches never run across a sentence stop followed by a space or a new line.
+SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s.!?]))+[.!?]*")
 _GATE_TOKEN = re.compile(r"[a-z0-9']+|[#@]")
 
 
@@ -190,7 +190,7 @@ class SolicitationDetector(Detector):
         if not hits:
             return
         starts = [m.start() for m in hits]
-        for sentence in _SENTENCE.finditer(text):
+        for sentence in SENTENCE.finditer(text):
             first, stop = sentence.start(), sentence.end()
             low, high = bisect.bisect_left(starts, first), bisect.bisect_left(starts, stop)
             if low == high:
