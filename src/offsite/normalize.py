@@ -17,7 +17,7 @@ import bisect
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -471,14 +471,22 @@ def _undisguise_number_words(text: str, reader: NumberReader) -> str:
     return text if out is None else "".join(out)
 
 
+def _mixed_readings(token: str, reader: NumberReader) -> Iterator[list[tuple[str, bool]]]:
+    """The number-word pieces a token mixing letters and digits reads as: as typed ("5five5"),
+    in leetspeak ("zer0") and led by its own digit ("5ive"); none for "3am", "mp3" or "b4"."""
+    for reading in (token, token.translate(_LEET_DIGITS), reader.led_by_digit.get(token, "")):
+        pieces = reader.segment(reading) if reading else None
+        if pieces is not None:
+            yield pieces
+
+
 def has_mixed_number(text: str, reader: NumberReader) -> bool:
     """True when a token mixing letters and digits reads as number words and digits ("zer0",
     "5five5", "o1o2", "4i5"): the ``digits`` view then differs from the text. "3am", "mp3" and
     "b4" read as nothing."""
     for match in _MIXED_TOKEN.finditer(text):
         token = match.group()
-        if reader.segment(token) is not None or reader.segment(token.translate(_LEET_DIGITS)) is not None \
-                or token in reader.led_by_digit or _DIGITS_WITH_I.fullmatch(token) is not None:
+        if _DIGITS_WITH_I.fullmatch(token) is not None or next(_mixed_readings(token, reader), None) is not None:
             return True
     return False
 
@@ -486,17 +494,14 @@ def has_mixed_number(text: str, reader: NumberReader) -> bool:
 def glued_word_digits(text: str, reader: NumberReader) -> int:
     """How many more digits than are typed the tokens mixing letters and digits spell once
     their number words are read ("5five5": one more, "o1nine8": two, "3am": none); an upper
-    bound over the readings as typed, in leetspeak and led by a digit."""
+    bound over the readings of :func:`_mixed_readings`."""
     extra = 0
     for match in _MIXED_TOKEN.finditer(text):
         token = match.group()
         typed = sum(c.isdigit() for c in token)
-        spelled = typed
-        for reading in (token, token.translate(_LEET_DIGITS), reader.led_by_digit.get(token, "")):
-            pieces = reader.segment(reading) if reading else None
-            if pieces is not None:
-                spelled = max(spelled, sum(len(piece[0]) for piece in pieces))
-        extra += spelled - typed
+        spelled = max((sum(len(piece[0]) for piece in pieces) for pieces in _mixed_readings(token, reader)),
+                      default=typed)
+        extra += max(spelled, typed) - typed
     return extra
 
 

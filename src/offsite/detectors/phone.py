@@ -29,7 +29,7 @@ _SEPARATORS = r"[ \t.\-/,()\[\]*_~|\\x#+\u00b7\u2022\u2010-\u2015\u2212\u2600-\u
 _RUN = re.compile(rf"\+*\(?\d(?:{_SEPARATORS}{{0,12}}\d)*\)?")
 _CHAIN_TOKEN = re.compile(r"\d+|[a-z]+")
 _SINGLE_DIGIT = re.compile(r"(?<!\d)\d(?!\d)")
-_SEPARATOR_CHARS = frozenset(" \t.-/,()[]*_~|\\x#+\u00b7\u2022\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+_SEPARATOR = re.compile(_SEPARATORS)
 _GROUP = re.compile(r"\d+")
 _GROUP_BEFORE = re.compile(r"(?<!\d)\d+\Z")
 _DIGIT = re.compile(r"\d")
@@ -108,12 +108,6 @@ def _e164(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _is_separator(char: str) -> bool:
-    """True for a character that may join two digit groups of one number (emoji included)."""
-    return char in _SEPARATOR_CHARS or "\u2600" <= char <= "\u27bf" or "\U0001f300" <= char <= "\U0001faff" \
-        or char == "\ufe0f"
-
-
 def _digits_before(text: str, end: int) -> int:
     """How many digits the run of digit groups ending (before separators) at ``end`` holds, as
     ``_RUN`` joins them; a backward scan that stops at 17, the most one phone number has."""
@@ -121,7 +115,7 @@ def _digits_before(text: str, end: int) -> int:
     i = end
     while count < 17:
         gap = i
-        while i > 0 and _is_separator(text[i - 1]) and gap - i < 12:
+        while i > 0 and _SEPARATOR.match(text, i - 1) is not None and gap - i < 12:
             i -= 1
         if i == 0 or not text[i - 1].isdigit():
             break
@@ -164,14 +158,15 @@ class PhoneDetector(Detector):
         joined = views.joined.text
         digit_count = len(_DIGIT.findall(views.norm.text))
         has_words = self._number_words.search(joined) is not None
-        if 3 <= digit_count < 7 and not has_words and _MIXED.search(joined) is not None:
+        mixed_token = _MIXED.search(joined) is not None
+        if 3 <= digit_count < 7 and not has_words and mixed_token:
             # number words glued to digits ("2o6 5five5 o1nine8") count too
             digit_count += glued_word_digits(joined, self.resources.numbers)
         if digit_count < 7 and (not has_words or digit_count + self._number_word_count(joined) < 7):
             return  # not enough digits or number words for any phone number
         # Without number words (or letters glued to digits, "o1o2", "0l92") the digits view is
         # the joined view: skip building it.
-        mixed = _MIXED.search(joined) is not None and has_mixed_number(joined, self.resources.numbers)
+        mixed = mixed_token and has_mixed_number(joined, self.resources.numbers)
         view = views.digits if mixed or (has_words and self._words_may_join(joined)) else views.joined
         if _FILLER_BETWEEN.search(view.text) is not None and _PHONE_WORDS.search(view.text) is not None:
             view = self._fillers_read(view)

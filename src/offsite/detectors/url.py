@@ -95,24 +95,28 @@ class UrlDetector(Detector):
                     continue
                 typed = views.original.lower()
                 plain = _SPELLED_PLAIN.fullmatch(typed, a, b) if len(typed) == len(views.original) else None
-                if plain is not None and plain.group(1) in self.resources.lexicon.common_words \
-                        and _WEB_CUE.search(typed, max(0, a - 30), a) is None:
-                    continue  # "i'm at my limit dot com lol": a joke, unless "my site is ..." says link
+                if plain is not None and self._word_not_named_as_link(plain.group(1), typed, a):
+                    continue
                 yield Candidate(cand.kind, link, cand.start, cand.end, cand.rule + ".disguised",
                                 max(cand.confidence, 0.85) if cand.confidence >= 0.5 else cand.confidence,
                                 cand.value, cand.platform)
         if "dot" in text:
             for match in _SPELLED.finditer(text):
                 name = match.group("name")
-                if name in self.resources.lexicon.common_words and (
-                    len(name) < 4 or _WEB_CUE.search(text, max(0, match.start() - 30), match.start()) is None
-                ):
-                    continue  # "i'm at my limit dot com lol": a joke, unless "my site is ..." says link
+                if (name in self.resources.lexicon.common_words and len(name) < 4) \
+                        or self._word_not_named_as_link(name, text, match.start()):
+                    continue
                 host = f"{name}.{match.group('tld')}"
                 if host in self.resources.platforms.domains:
                     continue  # a service's home page named in passing ("instagram dot com")
                 yield Candidate(Kind.URL, view, match.start(), match.end(), "url.spelled_domain",
                                 0.75, host)
+
+    def _word_not_named_as_link(self, name: str, text: str, start: int) -> bool:
+        """True for an ordinary word spelled with a suffix and no link cue before it ("i'm at my
+        limit dot com lol": a joke, unless "my site is ..." says link)."""
+        return name in self.resources.lexicon.common_words \
+            and _WEB_CUE.search(text, max(0, start - 30), start) is None
 
     def _candidate(self, view: View, match: re.Match[str]) -> Candidate | None:
         if match.group("scheme") is not None:
