@@ -34,6 +34,8 @@ _INVISIBLE = re.compile(
 )
 
 _EMOJI_EXTRA = {"\U0001f51f": "10", "\u2295": "o", "\u2299": "o", "\u24ea": "0"}
+# negative circled and negative squared letters ("🅢🅝🅐🅟", "🅂" folds by NFKC already)
+_EMOJI_EXTRA.update({chr(base + i): chr(ord("a") + i) for base in (0x1F150, 0x1F170) for i in range(26)})
 
 
 @cache
@@ -274,6 +276,7 @@ _SPACED = re.compile(
 )
 _SPACED_SEP = re.compile(r"[ .\-_*]")
 _SPACED_DOT = re.compile(r" +\. +")
+_SPACED_DASH = re.compile(r" +- +")
 
 
 def join_spaced_letters(view: View) -> View:
@@ -283,7 +286,9 @@ def join_spaced_letters(view: View) -> View:
     edits = []
     for match in _SPACED.finditer(view.text):
         # " . " between spaced letters is a real dot ("g m a i l . c o m" -> "gmail.com")
-        joined = _SPACED_SEP.sub("", _SPACED_DOT.sub("\x00", match.group())).replace("\x00", ".")
+        # and a spaced dash separates two words ("S N A P C H A T - m a r c o 1 1")
+        joined = _SPACED_SEP.sub("", _SPACED_DASH.sub("\x01", _SPACED_DOT.sub("\x00", match.group())))
+        joined = joined.replace("\x00", ".").replace("\x01", " - ")
         edits.append((match.start(), match.end(), joined))
     return view.rewrite("joined", edits)
 

@@ -60,6 +60,10 @@ POSITIVES = [
     pos("my @ is jane_d", ["jane_d"], H),
     pos("my gmail is janedoe22", ["janedoe22"], H),
     pos("my handle is jane.d22", ["jane.d22"], H),
+    pos("sc ➡️ brokenwings", ["brokenwings"], H),
+    pos("🅢🅝🅐🅟 ⋆ cxrly.sue", ["cxrly.sue"], H),
+    pos("👾 nyx.exe", ["nyx.exe"], H),
+    pos("meu zap é joaozinho", ["joaozinho"], H),
 ]
 
 NEGATIVES = [
@@ -98,6 +102,8 @@ NEGATIVES = [
     neg("my handle is sunshine"),
     neg("my gmail is full"),
     neg("snapchat - lilbean"),  # a dash alone does not hand over a plain word
+    neg("minha mãe leu meu zap e descobriu tudo"),
+    neg("ibuku baca chat wa aku diem-diem"),
 ]
 
 

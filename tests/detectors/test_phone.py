@@ -112,6 +112,10 @@ NEGATIVES = [
     neg("i scored 1450 on the sat"),
     neg("please don't share your number here"),
     neg("room 1204 is on floor 12", Surface.ROOM),
+    neg("gaji cuma 3.500.000 sebulan, kos aja 1.200.000"),
+    neg("mi pedido es el 405-3827716-2290145 y sigue sin llegar"),
+    neg("4 8 15 16 23 42 lol anyone else rewatching lost"),
+    neg("iCall ka number 9152987821 hai, counsellors bahut ache hain"),
 ]
 
 

@@ -58,6 +58,16 @@ POSITIVES = [
     pos("gib mir deine nummer", ["gib mir deine nummer"], S),
     pos("hai instagram?", ["hai instagram"], S),
     pos("dammi il tuo numero", ["dammi il tuo numero"], S),
+    pos("luna (dc in bio)", ["dc in bio"], S),
+    pos("my kik is in my display name backwards", ["my kik is in my display name"], S),
+    pos("who here has snap, i need new friends", ["who here has snap"], S),
+    pos("msg me for the link", ["msg me for the link"], S),
+    pos("would u be down to talk on the phone sometime", ["be down to talk on the phone"], S),
+    pos("my snap is my name + my bday", ["my snap is my name +"], S),
+    pos("hagamos un grupo de wsp, pasen sus números", ["hagamos un grupo de wsp", "pasen sus números"], S),
+    pos("qui veut mon snap ?", ["qui veut mon snap"], S),
+    pos("STUUR JE NUMMER", ["STUUR JE NUMMER"], S),
+    pos("başka bir yerde konuşalım mı?", ["başka bir yerde konuşalım"], S),
 ]
 
 NEGATIVES = [
@@ -91,6 +101,9 @@ NEGATIVES = [
     neg("reminder: keep all chats on the site, no numbers or snaps please", Surface.ROOM),
     neg("call 988 if you need to"),
     neg("text HOME to 741741"),
+    neg("i wish we could talk outside of here but i know we can't and thats ok"),
+    neg("un mec m'a écrit « donne ton snap ou je te lâche pas », je l'ai bloqué"),
+    neg("someone was saying 'hey im a listener too, lets talk on kik, its easier there'. I reported them"),
 ]
 
 

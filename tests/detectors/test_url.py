@@ -64,6 +64,8 @@ NEGATIVES = [
     neg("it costs $19.99 at the store.I went home after"),
     neg("i use instagram dot com a lot"),  # a service's home page, spelled
     neg("i read the slash fiction"),
+    neg("someone posted a discord.gg link in here and the mods nuked it"),
+    neg("Telefono Amico risponde dalle 10 alle 24. Io li ho chiamati"),
 ]
 
 

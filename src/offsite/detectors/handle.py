@@ -22,7 +22,7 @@ from offsite.resources import Mention
 
 _HANDLE = r"@?(?:live:\.?)?[a-z0-9_](?:[a-z0-9_.\-,']{0,40}[a-z0-9_])?(?:#\d{4}|#[a-z0-9]{2,5}\b)?"
 # emoji and decorations between a label and a name ("ig ➜ ˚✧ starlitdaisy ✧˚")
-_GAP = r"[ \t]*(?:[\u2190-\u21ff\u2600-\u27bf\U0001f300-\U0001faff\u02da\u00b7\u2022\u2219\ufe0f][ \t]*){0,4}"
+_GAP = r"[ \t]*(?:[\u2190-\u21ff\u2600-\u27bf\U0001f300-\U0001faff\u02da\u00b7\u2022\u2219\u22b9\u22c6\u27e1\uff61\ufe0f][ \t]*){0,4}"
 #: a number with a unit, not a user name: times, counts, ordinals, measures ("2am", "10k", "3rd")
 _QUANTITY = re.compile(
     r"\d+(?:[.,:]\d+)?(?:am|pm|k|m|mil|b|km|mi|kg|kgs|lb|lbs|g|mg|ml|h|hr|hrs|min|mins|s|sec|secs|st|nd|rd|th"
@@ -41,6 +41,10 @@ _AFTER = re.compile(
     rf"{_GAP}(?P<open>[(\[\"'\u2018\u201c]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_])|\$(?=[a-z]))?"
     rf"(?P<handle>{_HANDLE})"
 )
+# Link words that are also ordinary words in their language ("e" = "and", "aku" = "I")
+_AMBIGUOUS_LINKS = frozenset({"e", "aku", "gue", "gw", "ku"})
+# a reduplicated word ("diem-diem", "pelan-pelan") is a word, not a hyphenated handle
+_REDUPLICATED = re.compile(r"([a-z]+)-\1")
 # Before the platform word: "<handle> on <platform>", "<handle> (insta)"
 _BEFORE = re.compile(
     rf"(?P<handle>{_HANDLE})[ \t]*(?:(?:on|in|at|@|sur|en|no|na|auf|bei|su|via)[ \t]+(?:the[ \t]+|my[ \t]+)?|[(\[][ \t]*|-[ \t]*|is my[ \t]+|es mi[ \t]+|e o meu[ \t]+)\Z"
@@ -233,7 +237,9 @@ class HandleDetector(Detector):
             bare_account = after.group("label") in ("acc", "account", "name") and not link_text
             strong = bool((after.group("label") and not bare_account) or after.group("open") or link_text.endswith("@")
                           or link_text in (":", "=", "(", "[", "is:", "->", "=>", ">") or joined.text[start] == "@"
-                          or _ARROW.fullmatch(link_text) is not None)
+                          or _ARROW.fullmatch(link_text) is not None
+                          # an arrow among the decorations before the name ("sc ➡️ brokenwings")
+                          or (not link_text and _ARROW.search(alpha.text, mention.end, start) is not None))
             lead_in = alpha.text[max(0, mention.start - 16) : mention.start].rstrip()
             possessive = lead_in.endswith(_POSSESSIVE)
             disguised = self._disguised(mention, alpha, original)
@@ -241,8 +247,9 @@ class HandleDetector(Detector):
             spelled = self._spelled_end(joined.text, end)
             if spelled is not None:
                 end, handle_text = spelled  # "jane underscore doe": "jane_doe"
-            shaped = (any(c in handle_text for c in "_.0123456789@") or re.search(r"[a-z]-[a-z]", handle_text)
-                      is not None) and (not handle_text.replace(".", "").isdigit()
+            shaped = (any(c in handle_text for c in "_.0123456789@") or (
+                re.search(r"[a-z]-[a-z]", handle_text) is not None and _REDUPLICATED.fullmatch(handle_text) is None
+            )) and (not handle_text.replace(".", "").isdigit()
                                         or (platform.handle.numeric and len(handle_text) >= 5
                                             and (after.group("link") is not None or mention.alias.endswith("id"))))
             # "Tele-MANAS", "insta-famous": a hyphen glued on both sides makes a compound word
@@ -260,7 +267,11 @@ class HandleDetector(Detector):
                 after.start("open") == mention.end  # "snap'imi": an apostrophe and a suffix
                 or (not shaped and handle_text in self.resources.lexicon.common_words)
             )
-            if compound or quoted_word:
+            # "meu zap e descobriu", "chat wa aku diem-diem": a bare "e" is also "and", "aku" also
+            # "I"; after them only a handle-shaped name counts
+            ambiguous_link = link_text in _AMBIGUOUS_LINKS and not shaped and not strong and (
+                link_text != "e" or "\u00e9" not in original[slice(*alpha.to_original(after.start("link"), after.end("link")))])
+            if compound or quoted_word or ambiguous_link:
                 conf = 0.0  # "my insta is 'toxic'": a quoted ordinary word
             elif strong:
                 conf = 0.9

@@ -61,6 +61,8 @@ _MASKS = re.compile(
             r"(?<![\d.,\-])\d{1,4}[.,]\d{1,2}\b(?![.,\-]\d)",  # decimals
             r"(?<![\d.,\-])\d{1,3}\.\d{3}\b(?![.,\-\d]|\s\d)",  # decimals with three places
             r"(?<![\d.,\-])\d{1,3}[.,]\d{5,}(?![.,\-\d])",  # long decimals ("3.14159265")
+            # round amounts with thousands separators ("3.500.000", "1,200,000")
+            r"(?<![\d.,\-])\d{1,3}(?:(?P<thousands>[.,])\d{3})*(?P=thousands)000(?![.,\-]?\d)",
             r"[$\u20ac\u00a3]\s?\d{1,3}(?:[.,]\d{3})*(?:[.,]\d{1,2})?\b(?![-\d])",  # prices
             r"(?<![\d\-./])\d{1,3}(?:[.,]\d+)?\s?%",  # percentages
         ]
@@ -79,7 +81,8 @@ _WEAK_PHONE_WORDS = frozenset({"number", "numbers", "num", "no", "nr", "digits",
 _NOT_PHONE_WORDS = re.compile(
     r"\b(?:ssn|ssns|ssid|social security|security number|passport|passportnumber|account|acct|"
     r"routing|licen[cs]e|itin|tin|card|iban|aadhaar|resident|refugee|order|tracking|invoice|"
-    r"serial|isbn|zip|postal|postcode|nric|fin|pan|policy|case|ticket|reference|ref|"
+    r"serial|isbn|zip|postal|postcode|nric|fin|pan|policy|case|ticket|reference|ref|pedido|encomenda|commande|"
+    r"bestellung|bestelnummer|ordine|protocolo|protocollo|protokoll|protocol|rastreio|seguimiento|"
     r"transaction|confirmation|member id|employee|student id|id number|tax|taxpayer|vat|"
     r"reisepass|fahrerlaubnis|ni number|insurance|dvla|bank|wallet|crypto|ip|version|"
     r"build|model|isin|sku|upc|ean|imei|pin|otp|code|mrn|claim|nhs|sin is|sin number|sin no|medicare|medicaid|patient|health|"
@@ -288,8 +291,8 @@ class PhoneDetector(Detector):
             for m in _GROUP.finditer(masked, start, end)
         ]
         total = sum(len(g.digits) for g in groups)
-        if total < 7:
-            return
+        if total < 7 or "4815162342" in "".join(g.digits for g in groups):
+            return  # too short, or the numbers of "Lost" ("4 8 15 16 23 42")
         original = views.original
         orig_start, orig_end = view.to_original(start, end)
         spelled = re.search(r"[^\W\d_x]", original[orig_start:orig_end].lower()) is not None or (

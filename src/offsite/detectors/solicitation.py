@@ -29,6 +29,12 @@ _ON_SITE_AFTER = re.compile(
     r"in this app|in the chat|in the (?:group|chat|listener|support) rooms?|on 7 ?cups|aqui|aquí|ici|hier)\b"
 )
 
+# A wish taken back right after it: "i wish we could talk outside of here but i know we can't"
+_REFUSED_AFTER = re.compile(
+    r"[^.!?\n]{0,20}?\bbut\s+(?:i\s+know\s+|i\s+guess\s+|obviously\s+|sadly\s+|of course\s+)?(?:we|you|u|i)\s+"
+    r"(?:can'?t|cannot|can not|aren'?t allowed|are not allowed|shouldn'?t|should not)"
+    r"(?=\s*(?:$|[.,!?;:)]|and\b|here\b|on here\b|lol\b|haha\b|[\u2600-\u27bf\U0001f300-\U0001faff]))"
+)
 _HERE_WORDS = ("here", "on here", "in here", "on this", "in this", "on the site", "in the app", "on 7",
                "aqui", "aquí", "ici", "hier")
 
@@ -173,6 +179,7 @@ class SolicitationDetector(Detector):
             before = text[max(0, start - 30) : start]
             after = text[end : end + 30]
             if self.negation.search(before) or _quoted(text, start, end) or (
+                _REFUSED_AFTER.match(text, end, end + 60) is not None) or (
                 not rule.names_this_site and _ON_SITE_AFTER.match(after) is not None
                 and (self._names_service.search(text, start, end) is None
                      or after.lstrip().startswith(_HERE_WORDS))
@@ -261,16 +268,20 @@ class SolicitationDetector(Detector):
         return super().validate(candidate, views, context)
 
 
-_QUOTES = "'\"\u2018\u201c"
-_CLOSING = "'\"\u2019\u201d"
+_QUOTES = "'\"\u2018\u201c\u00ab\u201e"
+_CLOSING = "'\"\u2019\u201d\u00bb\u201c"
+# how far a quotation's marks may stand from the match ("saying 'hey im a listener too, lets talk
+# on kik, its easier there'")
+_QUOTE_REACH = 40
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
-    """True when the match is a quotation: an opening quote at most 12 characters before it (at
-    the start of the text or after a space or colon) and a closing quote at most 12 characters
-    after it, with no sentence stop between ("'add me on snap' is the first thing guys say")."""
+    """True when the match is a quotation: an opening quote at most ``_QUOTE_REACH`` characters
+    before it (at the start of the text or after a space or colon) and a closing quote as near
+    after it, with no sentence stop between ("'add me on snap' is the first thing guys say",
+    "il m'a écrit « donne ton snap »")."""
     open_at = -1
-    for i in range(start - 1, max(-1, start - 13), -1):
+    for i in range(start - 1, max(-1, start - _QUOTE_REACH - 1), -1):
         if text[i] in _QUOTES and (i == 0 or text[i - 1] in " \t:("):
             open_at = i
             break
@@ -278,7 +289,7 @@ def _quoted(text: str, start: int, end: int) -> bool:
             return False
     if open_at < 0:
         return False
-    for j in range(end, min(len(text), end + 12)):
+    for j in range(end, min(len(text), end + _QUOTE_REACH)):
         if text[j] in _CLOSING and (j + 1 == len(text) or not text[j + 1].isalnum()):
             return True
         if text[j] in ".!?\n" and j + 1 < len(text) and text[j + 1] == " ":

@@ -90,6 +90,8 @@ class UrlDetector(Detector):
                 cand = self._candidate(link, match)
                 if cand is None:
                     continue
+                if cand.value.split(".", 1)[0].isdigit():
+                    continue  # "dalle 10 alle 24. Io li ho chiamati": a number ends a sentence
                 a, b = link.to_original(cand.start, cand.end)
                 if any(x < b and a < y for x, y in spans):
                     continue
@@ -193,6 +195,11 @@ class UrlDetector(Detector):
                 if segment in platform.reserved_paths:
                     return 0.0, "url.platform_public_page", Kind.URL, platform.id
                 return 0.95, "url.platform_profile", Kind.URL, platform.id
+        if not path:
+            for prefix, platform in index.invites:
+                if prefix.rstrip("/") == bare_host:
+                    # "someone posted a discord.gg link": an invite domain without an invite
+                    return (0.4 if kind == "bare" else 0.55), "url.platform_home", Kind.URL, platform.id
         if kind == "bare":
             return (0.85 if path else 0.75), "url.bare_domain", Kind.URL, None
         return 0.95, "url.link", Kind.URL, None
