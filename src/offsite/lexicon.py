@@ -84,6 +84,17 @@ class NumberLanguage(_Strict):
     digits: dict[str, str]
     multipliers: dict[str, int] = {}
     weak: tuple[str, ...] = ()
+    #: the word that joins a unit before its tens in one word ("und": "einundzwanzig" = 21)
+    units_before_tens: str | None = None
+
+    def compounds(self) -> dict[str, str]:
+        """The unit-before-tens words of this language ("vierunddreissig" = "34"), or none."""
+        link = self.units_before_tens
+        if link is None:
+            return {}
+        units = {w: d for w, d in self.digits.items() if len(d) == 1 and d != "0"}
+        tens = {w: d for w, d in self.digits.items() if len(d) == 2 and d[1] == "0" and d[0] >= "2"}
+        return {u + link + t: str(int(td) + int(ud)) for u, ud in units.items() for t, td in tens.items()}
 
     @field_validator("digits")
     @classmethod

@@ -372,7 +372,7 @@ class NumberReader:
         weak: set[str] = set()
         multipliers: dict[str, int] = {}
         for language in lexicon.number_languages.values():
-            for word, digits in language.digits.items():
+            for word, digits in (*language.digits.items(), *language.compounds().items()):
                 words.setdefault(word, digits)
             weak.update(language.weak)
             multipliers.update(language.multipliers)

@@ -61,8 +61,10 @@ class PlatformIndex:
         self.by_name = {" ".join(words): hit for words, hit in self.by_alias.items()}
         # every alias as whole words, the words of a multi-word alias separated by spaces only;
         # one pass of a prefix tree, leftmost first, then longest ("whats app" before "whats")
+        # (a last letter stretched, "instaaaa", still names the service)
         self.alias_pattern = re.compile(
-            r"(?<![a-z0-9])" + trie_alternation(self.by_name).replace("\\ ", " +") + r"(?![a-z0-9])"
+            r"(?<![a-z0-9])(?P<alias>" + trie_alternation(self.by_name).replace("\\ ", " +") + r")"
+            r"(?:(?<=(?P<last>[a-z]))(?P=last){2,})?(?![a-z0-9])"
         )
         self.domains: dict[str, Platform] = {}
         for platform in platforms:
@@ -93,7 +95,7 @@ class PlatformIndex:
         are not mentions: "snapchat:jane" names snapchat, "mysnap" names nothing."""
         found: list[Mention] = []
         for match in self.alias_pattern.finditer(view.text):
-            alias = match.group()
+            alias = match.group("alias")
             if _WHITESPACE.search(alias) is not None:
                 alias = " ".join(alias.split())
             platform, ambiguous = self.by_name[alias]

@@ -34,6 +34,11 @@ POSITIVES = [
     pos("moro na Rua Augusta 1500", ["Rua Augusta 1500"], A),
     pos("j'habite 8 rue de Rivoli", ["8 rue de Rivoli"], A),
     pos("ich wohne in der Hauptstraße 5", ["Hauptstraße 5"], A),
+    pos("i wohn in da Mariahilfer Straße 77/4, kannst gern vorbeischaun", ["Mariahilfer Straße 77"], A),
+    pos("spotkajmy się pod ul. Piotrkowska 87 w sobotę", ["ul. Piotrkowska 87"], A),
+    pos("ketemuan di Jl. Malioboro No. 52 aja gimana", ["Jl. Malioboro No. 52"], A),
+    pos("Atatürk Mah. Gül Sok. No:7 Daire 3", ["Gül Sok. No:7"], A),
+    pos("mere ghar aa jao, H.No. 214, Sector 15, Rohini", ["H.No. 214, Sector 15"], A),
 ]
 
 NEGATIVES = [
@@ -56,6 +61,8 @@ NEGATIVES = [
     neg("My 2 Best Friends Drive Me Crazy", Surface.PROFILE),
     neg("Top 10 Songs Way Too Sad"),
     neg("please don't post your address here", Surface.ROOM),
+    neg("Die Straße 5 mal überqueren"),
+    neg("my weg 12 times"),
 ]
 
 

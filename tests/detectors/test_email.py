@@ -44,6 +44,9 @@ POSITIVES = [
         ["ana punto lopez arroba hotmail punto com"],
         E,
     ),
+    pos("mój mail to tomek.nowak99 małpa wp kropka pl", ["tomek.nowak99 małpa wp kropka pl"], E),
+    pos("email me → quill ＠ posteo • de", ["quill ＠ posteo • de"], E),
+    pos("é rafael.m.costa no hotmail, aí", ["rafael.m.costa no hotmail"], E),
 ]
 
 NEGATIVES = [
@@ -70,6 +73,8 @@ NEGATIVES = [
     neg("we were at school dot"),
     neg("@everyone be nice today", Surface.ROOM),
     neg("so.. i was like, whatever"),
+    neg("version 2.0 on gmail was bad"),
+    neg("my mom is on hotmail"),
 ]
 
 

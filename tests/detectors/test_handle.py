@@ -64,6 +64,13 @@ POSITIVES = [
     pos("🅢🅝🅐🅟 ⋆ cxrly.sue", ["cxrly.sue"], H),
     pos("👾 nyx.exe", ["nyx.exe"], H),
     pos("meu zap é joaozinho", ["joaozinho"], H),
+    pos("i'm always on valorant after 8, add me: GhostFern#NA1", ["GhostFern#NA1"], H),
+    pos("my name on every app is aurelio dot v dot 99", ["aurelio dot v dot 99"], H),
+    pos("i posted it on my wattpad, it's under starlingwrites if you wanna look", ["starlingwrites"], H),
+    pos("theres this thing called the gram 😅 im on there as ph0ebe.in.bloom", ["ph0ebe.in.bloom"], H),
+    pos("instaaaa: c.h.l.o.e.e.e._", ["c.h.l.o.e.e.e._"], H),
+    pos("find me on the app with the ghost: kaii.rxse", ["kaii.rxse"], H),
+    pos("i made a private server just for us, code is 7 x 9 k r 2", ["7 x 9 k r 2"], Kind.INVITE),
 ]
 
 NEGATIVES = [
@@ -104,6 +111,9 @@ NEGATIVES = [
     neg("snapchat - lilbean"),  # a dash alone does not hand over a plain word
     neg("minha mãe leu meu zap e descobriu tudo"),
     neg("ibuku baca chat wa aku diem-diem"),
+    neg("I N S T A G R A M ruined my self esteem tbh"),
+    neg("the server code is broken lol"),
+    neg("covid#19 sucks"),
 ]
 
 

@@ -75,6 +75,8 @@ POSITIVES = [
     # O for 0 and l for 1
     pos("my number is 555 O19 2334", ["555 O19 2334"], P),
     pos("my cell is 555-0l92-334", ["555-0l92-334"], P),
+    pos("mijn nummer is nul zes, eenentwintig, negenenveertig, dertig, zeventien",
+        ["nul zes, eenentwintig, negenenveertig, dertig, zeventien"], P),
 ]
 
 NEGATIVES = [
@@ -116,6 +118,7 @@ NEGATIVES = [
     neg("mi pedido es el 405-3827716-2290145 y sigue sin llegar"),
     neg("4 8 15 16 23 42 lol anyone else rewatching lost"),
     neg("iCall ka number 9152987821 hai, counsellors bahut ache hain"),
+    neg("so far the week goes 7, 6, 8, 5, 6, 4, 6. The pharmacy"),
 ]
 
 

@@ -39,6 +39,8 @@ POSITIVES = [
     pos("janedoe[.]com", ["janedoe[.]com"], U),
     pos("discord gg slash ventzone", ["discord gg slash ventzone"], Kind.INVITE),
     pos("t me slash jane_doe", ["t me slash jane_doe"], Kind.INVITE),
+    pos("my portfolio is at elijahmakes[.]art/contact", ["elijahmakes[.]art/contact"], U),
+    pos("my pinterest has all my contact stuff: pin.it/4Hx8kQz", ["pin.it/4Hx8kQz"], U),
 ]
 
 NEGATIVES = [

@@ -25,7 +25,8 @@ _ADDRESS = re.compile(
     r"(?:,?[ \t]+(?i:apt|apartment|unit|suite|ste|flat|#)\.?[ \t]*[0-9]+[A-Za-z]?)?)"
 )
 _STREET_WORDS = frozenset(_STREET_TYPES.split("|")) | frozenset(
-    "travessa plaza praca praça alameda carrera bd allee allée chemin impasse".split()
+    "travessa plaza praca praça alameda carrera bd allee allée chemin impasse ul ulica aleja jl jln jalan "
+    "sok cad mah mahallesi sector gasse".split()
 )
 _STREET_SUFFIXES = ("strasse", "straße", "str", "weg", "platz", "gasse", "allee", "damm",
                     "straat", "laan", "plein", "gracht", "kade", "singel", "caddesi", "sokak", "sokagi")
@@ -39,7 +40,13 @@ _TYPE_FIRST = re.compile(
     r"(?:(?:des|de la|du|de|d')[ \t]*)?[A-Z][\w'\-]+"
     r"|\b[A-Z][\w]+(?:stra[sß]s?e|str\.|weg|platz|gasse|allee|ring|damm|straat|laan|plein|gracht|kade|singel)"
     r"[ \t]+\d{1,4}[a-z]?\b"
-    r"|\b[A-Z][\w]+[ \t]+(?:caddesi|cad\.|sokak|soka[gğ][ıi]|sok\.|bulvar[ıi])[ \t,]*(?:no[ \t]*[:.]?[ \t]*)?\d{1,4}\b",
+    r"|\b[A-Z][\w]+[ \t]+(?:caddesi|cad\.|sokak|soka[gğ][ıi]|sok\.|bulvar[ıi])[ \t,]*(?:no[ \t]*[:.]?[ \t]*)?\d{1,4}\b"
+    # "Mariahilfer Straße 77/4", "ul. Piotrkowska 87", "Jl. Malioboro No. 52", "H.No. 214, Sector 15"
+    r"|\b(?!(?:die|der|das|den|dem|des|eine?|einer|in|im|am|auf|zur|zum|my|the|this)\b)(?-i:[A-ZÄÖÜ])[\w]+[ \t]+"
+    r"(?:stra(?:ß|ss)e|str\.|gasse|weg|platz|allee|damm)[ \t]+\d{1,4}[a-z]?\b"
+    r"|\b(?:ul\.|ulica|al\.|aleja|jl\.|jln\.|jalan)[ \t]*[A-Z][\w'\-]+(?:[ \t]+[A-Z][\w'\-]+){0,2},?[ \t]+"
+    r"(?:no\.?[ \t]*)?\d{1,4}[a-z]?\b"
+    r"|\bh\.?[ \t]?no\.?[ \t]*\d{1,5}[a-z]?,?[ \t]+(?:sector|block|phase)[ \t]*\d{1,3}\b",
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")

@@ -15,13 +15,13 @@ from offsite.wordtrie import trie_alternation
 
 # the "@" and "." read aloud: English, Spanish/Portuguese, French, Italian, German, Dutch, Polish,
 # Turkish, Swedish
-_AT_WORDS = r"at|arroba|arobase|chiocciola|klammeraffe|atsign|apenstaartje|apestaartje|malpa|et isareti|snabel-a"
+_AT_WORDS = r"at|arroba|arobase|chiocciola|klammeraffe|atsign|apenstaartje|apestaartje|malpa|małpa|et isareti|snabel-a"
 _DOT_WORDS = r"dot|punto|ponto|point|punkt|ponte|pto|punt|kropka|nokta"
 _OPEN, _CLOSE = r"[\[(<{]", r"[\])>}]"
 _LOCAL = r"[a-z0-9_](?:[a-z0-9._%+\-]{0,63}[a-z0-9_])?"
 _LABEL = r"[a-z0-9\u00c0-\uffff](?:[a-z0-9\-\u00c0-\uffff]{0,61}[a-z0-9\u00c0-\uffff])?"
 _DOT = (
-    rf"(?:[ \t]*\.[ \t]*|[ \t]*{_OPEN}[ \t]*(?:{_DOT_WORDS}|\.)[ \t]*{_CLOSE}[ \t]*"
+    rf"(?:[ \t]*[.\u2022][ \t]*|[ \t]*{_OPEN}[ \t]*(?:{_DOT_WORDS}|\.)[ \t]*{_CLOSE}[ \t]*"
     rf"|[ \t]+(?:{_DOT_WORDS})[ \t]+|[ \t]*[\u2013\u2014~*\-][ \t]*(?:{_DOT_WORDS}|\.)[ \t]*[\u2013\u2014~*\-][ \t]*)"
 )
 _MENTION_VERBS = frozenset({"tweet", "follow", "dm", "me", "is", "at", "to", "on", "add", "msg", "ping", "tag",
@@ -49,12 +49,20 @@ _EMAIL_NO_SUFFIX = re.compile(
     rf"|[ \t]+(?:{_AT_WORDS})[ \t]+(?=(?:gmail|hotmail|outlook|yahoo|icloud|protonmail|proton|gmx|aol)\b|{_SPLIT_PROVIDER}))"
     rf"(?P<domain>{_SPLIT_PROVIDER}|{_LABEL})(?![ \t]*(?:\.|{_OPEN}?[ \t]*(?:{_DOT_WORDS})\b))"
 )
+# "rafael.m.costa no hotmail", "jane.doe99 on gmail": a preposition before a provider's name is an
+# "at" when the name before it is shaped like an address (a dot, an underscore or a digit)
+_PROVIDER_NAMES = r"(?:gmail|hotmail|outlook|yahoo|icloud|protonmail|gmx|aol)(?![a-z0-9])"
+_PREPOSITION_AT = re.compile(rf"\b(?:no|na|en|on|in|im|bei|chez|su|sur)(?=[ \t]+{_PROVIDER_NAMES})")
+_EMAIL_PREPOSITION = re.compile(
+    rf"(?<![a-z0-9._%+\-])(?=[a-z0-9._%+\-]*[a-z])[a-z0-9_]*[._0-9][a-z0-9._%+\-]*[a-z0-9_](?P<at>[ \t]+(?:no|na|en|on|in|im|bei|chez|su|sur)[ \t]+)"
+    rf"(?P<domain>{_PROVIDER_NAMES}(?:{_DOT}{_LABEL}){{0,2}})"
+)
 _DOT_SPLIT = re.compile(_DOT)
 _SPELLED_DOT = re.compile(rf"[ \t]+(?:{_DOT_WORDS})[ \t]+")
 # "my email is", "e-mail:", "correo:" right before an address
 _EMAIL_CUE = re.compile(r"\b(?:e-?mail|mail|gmail|correo|courriel|e-mail-adresse)[ \t]*(?:is|es|est|ist|e|é|:|=|-)?[ \t]*:?[ \t]*\Z")
 _AT_TRIE = trie_alternation(_AT_WORDS.split("|"))  # one pass of a prefix tree when scanning
-_PREFILTER = re.compile(rf"@|\b{_AT_TRIE}\b")
+_PREFILTER = re.compile(rf"@|\b{_AT_TRIE}\b|{_PROVIDER_NAMES}")
 _AT_SIGN = re.compile("@")
 # A dot glued to the word before it and followed by a space ends a sentence ("at school. my mom"),
 # unlike a spaced-out one ("jane at gmail . com").
@@ -141,7 +149,7 @@ class EmailDetector(Detector):
         taken = SpanSet()
         # Literal "@" first, then spelled "at": each anchored at the local part found by a short
         # backward scan, so the cost stays linear however many anchors a text holds.
-        anchors = [*_AT_SIGN.finditer(text), *_AT_WORD.finditer(text)]
+        anchors = [*_AT_SIGN.finditer(text), *_AT_WORD.finditer(text), *_PREPOSITION_AT.finditer(text)]
         for anchor in anchors:
             pos = anchor.start()
             if taken.covers(pos):
@@ -151,7 +159,10 @@ class EmailDetector(Detector):
                 continue  # nothing before the anchor that could be a local part
             if anchor.group() != "@" and text[start:pos].strip() in _STOP_LOCAL:
                 continue  # "email me at mike dot t at outlook": "me at ..." claims nothing
-            patterns = (_EMAIL,) if anchor.group() == "@" else (_EMAIL_SPELLED, _EMAIL_NO_SUFFIX)
+            if anchor.re is _PREPOSITION_AT:
+                patterns: tuple[re.Pattern[str], ...] = (_EMAIL_PREPOSITION,)
+            else:
+                patterns = (_EMAIL,) if anchor.group() == "@" else (_EMAIL_SPELLED, _EMAIL_NO_SUFFIX)
             for pattern in patterns:
                 match = pattern.match(text, start)
                 if match is None or match.end() <= pos or not taken.add(match.start(), match.end()):

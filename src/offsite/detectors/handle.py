@@ -41,6 +41,11 @@ _AFTER = re.compile(
     rf"{_GAP}(?P<open>[(\[\"'\u2018\u201c]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_])|\$(?=[a-z]))?"
     rf"(?P<handle>{_HANDLE})"
 )
+_INVITE_CODE = re.compile(
+    r"\b(?:invite|server|discord|gc|group ?chat|group|guild)\b[^.!?\n]{0,30}?\bcode[ \t]*(?:is|:|=|'s)[ \t]*:?[ \t]*"
+    r"(?P<code>[a-z0-9]{5,12})(?![a-z0-9])"
+)
+_SPACING = re.compile(r"[ .\-_*]")
 # Link words that are also ordinary words in their language ("e" = "and", "aku" = "I")
 _AMBIGUOUS_LINKS = frozenset({"e", "aku", "gue", "gw", "ku"})
 # a reduplicated word ("diem-diem", "pelan-pelan") is a word, not a hyphenated handle
@@ -66,26 +71,30 @@ _MY_ID = re.compile(
     rf"\b(?:my|mi|meu|mon|mein|il mio)[ \t]+(?:(?P<label>id|user ?name|handle|tag|@|user|usuario|pseudo|nick"
     rf"|nome de usuario)(?:[ \t]+(?:there|on there|on it|over there|everywhere|on everything|on all apps"
     rf"|is the same everywhere|is the same on everything))?"
-    rf"|name[ \t]+(?:there|on there|on it|over there|everywhere|on everything|on all apps))"
+    rf"|name[ \t]+(?:there|on there|on it|over there|everywhere|on everything|on all apps|on every app"
+    rf"|on all socials|on every platform))"
     rf"[ \t]*(?:is|:|es|e|est|ist|=)[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
 # "my spotify is public, add me, username is sadgirlhours99", "LINE? IDはyuki_0415": a labelled
 # name after a platform named earlier in the message
 _LABEL_IS = re.compile(
-    rf"(?<![a-z0-9])(?:user ?name|username|handle|id|gamertag|friend code|invite code|server code|tag)"
+    rf"(?<![a-z0-9])(?:(?:user ?name|username|user|handle|id|gamertag|friend code|invite code|server code|tag)"
     rf"[ \t]*(?:is|:|=|es|é|est|ist|\u306f|\uff1a)"
+    # "theres this thing called the gram ... im on there as ph0ebe.in.bloom", "my wattpad, it's under x"
+    rf"|(?:i'?m|im|i am)[ \t]+(?:on[ \t]+)?there[ \t]+as|(?:it'?s|its|i'?m|im)[ \t]+under)"
     rf"[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
 # "im quietfox everywhere, insta snap discord": one name for every platform named in the message
 _EVERYWHERE = re.compile(
     rf"\b(?:i'?m|im|i am|i go by)[ \t]+(?P<handle>{_HANDLE})[ \t]+(?:everywhere|on everything|on all of them"
-    r"|on all the apps|on all socials)\b"
+    r"|on all the apps|on all socials|on most things|on most apps|on every app|on all platforms)\b"
 )
 _FULL_NAME = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ'\-]+(?:[ \t]+[A-ZÀ-Þ][a-zà-ÿ'\-]+){1,2}\b")
 _ADDRESSING = re.compile(r"\b(?:thanks|thank you|thx|ty|hi|hey|hello|welcome|hugs|sorry|congrats|agree with|same|love you|ily)[ ,!]*\Z")
 _AT_NAME = re.compile(r"(?<![\w.@/])@(?P<name>[a-z0-9_](?:[a-z0-9_.]{0,29}[a-z0-9_])?)")
 _REDDIT = re.compile(r"(?<![\w/])/?u/(?P<name>[a-z0-9_\-]{3,20})\b")
-_DISCRIM = re.compile(r"(?<![\w#@.])(?P<name>[a-z0-9_.]{2,32})#(?P<tag>\d{4})\b")
+# "jane#1234" (Discord's old tags) and "GhostFern#NA1" (Riot ids: a tag of letters and digits)
+_DISCRIM = re.compile(r"(?<![\w#@.])(?P<name>[a-z0-9_.]{2,32})#(?P<tag>\d{4}|(?=\d*[a-z])(?=[a-z]*\d)[a-z0-9]{2,5})\b")
 
 _POSSESSIVE = ("my", "mi", "meu", "mon", "mein", "ma", "minha", "mio", "il mio",
                # lead-ins of an offer: "add me on snap moon-child", "búscame en face como ..."
@@ -157,17 +166,30 @@ class HandleDetector(Detector):
             for match in _MY_ID.finditer(alpha.text):
                 label = match.group("label")
                 name = joined.text[match.start("handle") : match.end("handle")].rstrip(".,'-")
+                start = match.start("handle")
+                end = start + len(name)
+                spelled = self._spelled_end(joined.text, end)
+                if spelled is not None:
+                    end, name = spelled  # "my name on every app is aurelio dot v dot 99"
                 shaped = _MARKED.search(name) is not None and any(c.isalpha() for c in name)
-                if label in ("@", "handle") and (shaped or label == "@") and len(name.lstrip("@")) >= 3 \
-                        and name.lstrip("@") not in _FUNCTION:
-                    start = match.start("handle")
-                    if (start, start + len(name)) not in seen:
-                        seen.add((start, start + len(name)))
-                        yield Candidate(Kind.HANDLE, joined, start, start + len(name), "handle.my_at",
+                # "my name everywhere is ...": the one name of every service (only a shaped one)
+                one_name = label is None and shaped
+                if (one_name or (label in ("@", "handle") and (shaped or label == "@"))) \
+                        and len(name.lstrip("@")) >= 3 and name.lstrip("@") not in _FUNCTION:
+                    if (start, end) not in seen:
+                        seen.add((start, end))
+                        yield Candidate(Kind.HANDLE, joined, start, end, "handle.my_at",
                                         0.8, f"@{name.lstrip('@')}", None)
         if "@" in text:
             yield from self._at_names(joined, mentions, context, seen)
         yield from self._emoji_handles(joined)
+        if "code" in text:
+            # "i made a private server just for us, code is 7 x 9 k r 2": an invite code, no link
+            for match in _INVITE_CODE.finditer(text):
+                code = match.group("code")
+                if any(c.isdigit() for c in code) and any(c.isalpha() for c in code):
+                    yield Candidate(Kind.INVITE, joined, match.start("code"), match.end("code"),
+                                    "handle.invite_code", 0.8, f"invite:{code}", None)
         if "u/" in text:
             for match in _REDDIT.finditer(text):
                 yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.reddit_user",
@@ -176,8 +198,9 @@ class HandleDetector(Detector):
             for match in _DISCRIM.finditer(text):
                 if (match.start(), match.end()) in seen or not any(c.isalpha() for c in match.group("name")):
                     continue
+                service = "discord" if match.group("tag").isdigit() else "riot"
                 yield Candidate(Kind.HANDLE, joined, match.start(), match.end(),
-                                "handle.discriminator", 0.8, f"discord:{match.group()}", "discord")
+                                "handle.discriminator", 0.8, f"{service}:{match.group()}", service)
 
     def _same_everywhere(self, joined: View, alpha: View, mentions: list[Mention]) -> Iterator[Candidate]:
         """"im quietfox everywhere, insta snap discord": a name given for every platform. A plain
@@ -210,8 +233,13 @@ class HandleDetector(Detector):
     def _disguised(mention: Mention, alpha: View, original: str) -> bool:
         """True when the platform word was disguised (leetspeak, homoglyphs, spaced letters)."""
         a, b = alpha.to_original(mention.start, mention.end)
-        typed = original[a:b].lower()
-        return typed != alpha.text[mention.start : mention.end]
+        typed = original[a:b]
+        word = alpha.text[mention.start : mention.end]
+        if typed.lower() == word:
+            return False
+        # "I N S T A G R A M ruined my self esteem": capitals spaced out are emphasis, not disguise
+        compact = _SPACING.sub("", typed)
+        return not (compact.isupper() and compact.lower() == word)
 
     def _nearest(self, mentions: list[Mention], pos: int) -> Platform:
         return min(mentions, key=lambda m: abs(m.start - pos)).platform

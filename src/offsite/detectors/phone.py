@@ -449,6 +449,8 @@ class PhoneDetector(Detector):
             confidence -= 0.6  # card or social-security grouping
         if not phone_context and len(set(digits)) <= 2:
             confidence -= 0.3
+        if not phone_context and all(len(g.digits) == 1 for g in groups) and all("," in sep for sep in seps):
+            return None  # a list of scores or counts ("the week goes 7, 6, 8, 5, 6, 4, 6")
         if confidence <= 0:
             return None
         return Candidate(Kind.PHONE, view, start, end, rule, min(confidence, 0.99), value)

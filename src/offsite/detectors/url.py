@@ -46,6 +46,7 @@ _SERVICE_SUBDOMAINS = frozenset(
     "m mobile web www api app apps help support about blog news developers business business.facebook "
     "l lm touch mbasic open go status careers jobs".split()
 )
+_BRACKETED_DOT = re.compile(r"[\[({]\s*(?:\.|dot)\s*[\])}]", re.IGNORECASE)
 _HOST = re.compile(r"[a-z0-9\-.\u00c0-\uffff]+")
 _TRAIL = ".,;:!?)]}'\"*"
 
@@ -88,6 +89,9 @@ class UrlDetector(Detector):
             spans = [cand.view.to_original(cand.start, cand.end) for cand in found]
             for match in _URL.finditer(link.text):
                 cand = self._candidate(link, match)
+                if cand is None and _BRACKETED_DOT.search(views.original, *link.to_original(match.start(), match.end())):
+                    # "elijahmakes[.]art/contact": a dot put in brackets on purpose is a link with any suffix
+                    cand = self._candidate(link, match, defanged=True)
                 if cand is None:
                     continue
                 if cand.value.split(".", 1)[0].isdigit():
@@ -120,14 +124,14 @@ class UrlDetector(Detector):
         return name in self.resources.lexicon.common_words \
             and _WEB_CUE.search(text, max(0, start - 30), start) is None
 
-    def _candidate(self, view: View, match: re.Match[str]) -> Candidate | None:
+    def _candidate(self, view: View, match: re.Match[str], defanged: bool = False) -> Candidate | None:
         if match.group("scheme") is not None:
             body, body_start, kind = match.group("rest"), match.start("rest"), "scheme"
         elif match.group("www") is not None:
             body, body_start, kind = match.group("wrest"), match.start("wrest"), "www"
         else:
             body = match.group("bare") + (match.group("path") or "")
-            body_start, kind = match.start("bare"), "bare"
+            body_start, kind = match.start("bare"), "defanged" if defanged else "bare"
         host_match = _HOST.match(body)
         if host_match is None:
             return None
@@ -160,10 +164,11 @@ class UrlDetector(Detector):
             candidate = ".".join([*labels[:-1], last[:cut]])
             suffix = self.resources.public_suffix(candidate)
             if suffix is not None and suffix != candidate:
-                if kind == "bare" and cut != len(last):
+                if kind in ("bare", "defanged") and cut != len(last):
                     return None, 0
                 icann = candidate.rsplit(".", 2)
-                if kind == "bare" and not (
+                # a bare domain needs a common suffix, unless it is a service's own ("pin.it")
+                if kind == "bare" and candidate not in self.resources.platforms.domains and not (
                     suffix in self.resources.lexicon.bare_domain_suffixes
                     or icann[-1] in self.resources.lexicon.bare_domain_suffixes
                     or ".".join(icann[-2:]) in self.resources.lexicon.bare_domain_suffixes
@@ -200,6 +205,8 @@ class UrlDetector(Detector):
                 if prefix.rstrip("/") == bare_host:
                     # "someone posted a discord.gg link": an invite domain without an invite
                     return (0.4 if kind == "bare" else 0.55), "url.platform_home", Kind.URL, platform.id
+        if kind == "defanged":
+            return 0.85, "url.bare_domain", Kind.URL, None
         if kind == "bare":
             return (0.85 if path else 0.75), "url.bare_domain", Kind.URL, None
         return 0.95, "url.link", Kind.URL, None
