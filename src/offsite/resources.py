@@ -82,6 +82,9 @@ class PlatformIndex:
         self.invites: tuple[tuple[str, Platform], ...] = tuple(
             (prefix, platform) for platform in platforms for prefix in platform.invites
         )
+        #: hosts that belong to a service (its domains and invite hosts: "pin.it", "signal.group")
+        self.service_hosts = frozenset(self.domains) | frozenset(
+            prefix.split("/")[0] for prefix, _ in self.invites if "/" in prefix)
 
     def mentions_in(self, views: Views) -> list[Mention]:
         """:meth:`mentions` of ``views.alpha``, found once per text and shared (do not modify)."""

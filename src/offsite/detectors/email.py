@@ -15,8 +15,8 @@ from offsite.wordtrie import trie_alternation
 
 # the "@" and "." read aloud: English, Spanish/Portuguese, French, Italian, German, Dutch, Polish,
 # Turkish, Swedish
-_AT_WORDS = r"at|arroba|arobase|chiocciola|klammeraffe|atsign|apenstaartje|apestaartje|malpa|małpa|et isareti|snabel-a"
-_DOT_WORDS = r"dot|punto|ponto|point|punkt|ponte|pto|punt|kropka|nokta"
+_AT_WORDS = r"at|arroba|arobase|chiocciola|klammeraffe|atsign|apenstaartje|apestaartje|malpa|małpa|собака|et isareti|snabel-a"
+_DOT_WORDS = r"dot|punto|ponto|point|punkt|ponte|pto|punt|kropka|nokta|точка"
 _OPEN, _CLOSE = r"[\[(<{]", r"[\])>}]"
 _LOCAL = r"[a-z0-9_](?:[a-z0-9._%+\-]{0,63}[a-z0-9_])?"
 _LABEL = r"[a-z0-9\u00c0-\uffff](?:[a-z0-9\-\u00c0-\uffff]{0,61}[a-z0-9\u00c0-\uffff])?"
@@ -36,7 +36,7 @@ _AT_SPELLED = (
 # A literal "@" may be followed by a bare label ("info@presidio."); a spelled "at" needs a dotted
 # domain, except in brackets ("willhold11 (at) example"), so "john at john@x.com" is read right.
 # mail providers' names typed in two words ("at g mail dot com")
-_SPLIT_PROVIDER = r"(?:g[ \t]mail|hot[ \t]mail|ya[ \t]hoo|out[ \t]look|i[ \t]cloud|proton[ \t]mail)(?![a-z0-9])"
+_SPLIT_PROVIDER = r"(?:g[ \t]mail|gee[ \t]mail|hot[ \t]mail|ya[ \t]hoo|out[ \t]look|i[ \t]cloud|proton[ \t]mail)(?![a-z0-9])"
 _EMAIL = re.compile(
     rf"(?<![a-z0-9._%+\-]){_LOCAL}{_AT_LITERAL}(?P<domain>(?:{_SPLIT_PROVIDER}|{_LABEL})(?:{_DOT}{_LABEL}){{0,5}})"
 )
@@ -58,6 +58,7 @@ _EMAIL_PREPOSITION = re.compile(
     rf"(?P<domain>{_PROVIDER_NAMES}(?:{_DOT}{_LABEL}){{0,2}})"
 )
 _DOT_SPLIT = re.compile(_DOT)
+_IP_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){0,3}")
 _SPELLED_DOT = re.compile(rf"[ \t]+(?:{_DOT_WORDS})[ \t]+")
 # "my email is", "e-mail:", "correo:" right before an address
 _EMAIL_CUE = re.compile(r"\b(?:e-?mail|mail|gmail|correo|courriel|e-mail-adresse)[ \t]*(?:is|es|est|ist|e|é|:|=|-)?[ \t]*:?[ \t]*\Z")
@@ -181,8 +182,8 @@ class EmailDetector(Detector):
             labels = [lab for lab in _DOT_SPLIT.split(domain_text) if lab]
             bracketed = any(c in at for c in "[(<{")
             domain, end = self._trim_domain(labels, match, view.text)
-            if domain is None:
-                continue
+            if domain is None or _IP_ADDRESS.fullmatch(domain) is not None:
+                continue  # ("ssh root@192.168.1.10": a login to a machine, not an address)
             if " " in local or "\t" in local:
                 local = _SPELLED_DOT.sub(".", local)
             value = f"{local}@{domain}"

@@ -42,8 +42,8 @@ _AFTER = re.compile(
     rf"(?P<handle>{_HANDLE})"
 )
 _INVITE_CODE = re.compile(
-    r"\b(?:invite|server|discord|gc|group ?chat|group|guild)\b[^.!?\n]{0,30}?\bcode[ \t]*(?:is|:|=|'s)[ \t]*:?[ \t]*"
-    r"(?P<code>[a-z0-9]{5,12})(?![a-z0-9])"
+    r"\b(?:invite|server|discord|gc|group ?chat|group|groupme|guild|whatsapp|telegram|signal|kik)\b[^.!?\n]{0,40}?"
+    r"\bcode[ \t]*(?:is|:|=|'s)[ \t]*:?[ \t]*(?P<code>[a-z0-9](?:[a-z0-9\-]{3,10}[a-z0-9]))(?![a-z0-9\-])"
 )
 _SPACING = re.compile(r"[ .\-_*]")
 # Link words that are also ordinary words in their language ("e" = "and", "aku" = "I")

@@ -25,7 +25,7 @@ from offsite.wordtrie import trie_alternation
 
 # Digits joined by up to 12 separator characters (linear: separators and digits are disjoint).
 # (emoji count as separators too: "07🌙911🌙456🌙789")
-_SEPARATORS = r"[ \t.\-/,()\[\]*_~|\\x#+\u00b7\u2022\u2010-\u2015\u2212\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]"
+_SEPARATORS = r"[ \t.\-/,()\[\]*_~|\\x#+\u00b7\u2022\u2010-\u2015\u2212\u30fc\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]"
 _RUN = re.compile(rf"\+*\(?\d(?:{_SEPARATORS}{{0,12}}\d)*\)?")
 _CHAIN_TOKEN = re.compile(r"\d+|[a-z]+")
 _SINGLE_DIGIT = re.compile(r"(?<!\d)\d(?!\d)")
@@ -61,6 +61,8 @@ _MASKS = re.compile(
             r"(?<![\d.,\-])\d{1,4}[.,]\d{1,2}\b(?![.,\-]\d)",  # decimals
             r"(?<![\d.,\-])\d{1,3}\.\d{3}\b(?![.,\-\d]|\s\d)",  # decimals with three places
             r"(?<![\d.,\-])\d{1,3}[.,]\d{5,}(?![.,\-\d])",  # long decimals ("3.14159265")
+            # IPv4 addresses ("ssh root@192.168.1.10")
+            r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![.\d])",
             # round amounts with thousands separators ("3.500.000", "1,200,000")
             r"(?<![\d.,\-])\d{1,3}(?:(?P<thousands>[.,])\d{3})*(?P=thousands)000(?![.,\-]?\d)",
             r"[$\u20ac\u00a3]\s?\d{1,3}(?:[.,]\d{3})*(?:[.,]\d{1,2})?\b(?![-\d])",  # prices
@@ -74,7 +76,7 @@ _PHONE_WORDS = re.compile(
     r"fax|sms|whatsapp|whats|wa|zap|wpp|reach|reached|ring|hmu|hit me|dial|telefone|telefono|"
     r"telf|celular|cel|movil|handy|handynummer|telefonnummer|portable|appelle|appelez|ligue|"
     r"liga|llama|llamame|chiama|telepono|numaram|cep|tlf|signal|viber|telegram|line|"
-    r"number|numbers|num|no|nr|digits|contact|numero|nummer|"
+    r"number|numbers|num|no|nr|digits|contact|numero|nummer|area code|"
     r"номер|телефон|звони|позвони|пиши|напиши|numer|numara|numaram|nomor|nomer|hp)\b"
 )
 _WEAK_PHONE_WORDS = frozenset({"number", "numbers", "num", "no", "nr", "digits", "contact", "numero", "nummer"})
@@ -83,9 +85,10 @@ _NOT_PHONE_WORDS = re.compile(
     r"routing|licen[cs]e|itin|tin|card|iban|aadhaar|resident|refugee|order|tracking|invoice|"
     r"serial|isbn|zip|postal|postcode|nric|fin|pan|policy|case|ticket|reference|ref|pedido|encomenda|commande|"
     r"bestellung|bestelnummer|ordine|protocolo|protocollo|protokoll|protocol|rastreio|seguimiento|"
+    r"waybill|awb|roll|induk|nisn|candidate|matric|matriculation|nin|jamb|admission|enrol?lment|"
     r"transaction|confirmation|member id|employee|student id|id number|tax|taxpayer|vat|"
     r"reisepass|fahrerlaubnis|ni number|insurance|dvla|bank|wallet|crypto|ip|version|"
-    r"build|model|isin|sku|upc|ean|imei|pin|otp|code|mrn|claim|nhs|sin is|sin number|sin no|medicare|medicaid|patient|health|"
+    r"build|model|isin|sku|upc|ean|imei|pin|otp|(?<!area )code|mrn|claim|nhs|sin is|sin number|sin no|medicare|medicaid|patient|health|"
     r"aba|swift|bic|sort code|vin|plate|registration|cpf|cnpj|rg|dni|nie|nif|curp|rfc|tfn|abn|pps|pesel|steuer)\b"
 )
 
@@ -419,7 +422,7 @@ class PhoneDetector(Detector):
             # "1 2 3 4 5 6 7 8 9 10": single digits typed apart (the joined view glued them)
             or len(_SINGLE_DIGIT.findall(views.original, *view.to_original(start, end))) >= 5
         )
-        if counting or (len(set(digits)) == 1 and not spelled and len(groups) > 3):
+        if len(set(digits)) == 1 and not spelled and len(groups) > 3:
             return None
         plus = raw.lstrip("(").startswith("+")
         sizes = [len(g.digits) for g in groups]
@@ -435,6 +438,8 @@ class PhoneDetector(Detector):
         orig_end = view.to_original(end, end)[0] if end < len(text) else len(views.original)
         if phone_context is False and _PHONE_AFTER.match(views.original[orig_end : orig_end + 30].lower()):
             phone_context = True  # "0123/456789 to call me", "555 0192 text me"
+        if counting and not phone_context:
+            return None  # counting aloud, unless a phone word says it is a number ("... whatsapp only")
         if phone_context is None and not plus and not spelled:
             confidence -= 0.6
         elif phone_context:

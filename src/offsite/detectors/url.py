@@ -46,6 +46,8 @@ _SERVICE_SUBDOMAINS = frozenset(
     "m mobile web www api app apps help support about blog news developers business business.facebook "
     "l lm touch mbasic open go status careers jobs".split()
 )
+# words that never name a site: "a .NET dev", "the .com for my business name is taken"
+_FUNCTION_WORDS = frozenset("a an the my your our their his her its this that is it to of i in on at".split())
 _BRACKETED_DOT = re.compile(r"[\[({]\s*(?:\.|dot)\s*[\])}]", re.IGNORECASE)
 _HOST = re.compile(r"[a-z0-9\-.\u00c0-\uffff]+")
 _TRAIL = ".,;:!?)]}'\"*"
@@ -94,8 +96,9 @@ class UrlDetector(Detector):
                     cand = self._candidate(link, match, defanged=True)
                 if cand is None:
                     continue
-                if cand.value.split(".", 1)[0].isdigit():
-                    continue  # "dalle 10 alle 24. Io li ho chiamati": a number ends a sentence
+                first_label = cand.value.split(".", 1)[0]
+                if first_label.isdigit() or first_label in _FUNCTION_WORDS:
+                    continue  # "dalle 10 alle 24. Io li ho", "i'm a .NET dev": a word, then a dot
                 a, b = link.to_original(cand.start, cand.end)
                 if any(x < b and a < y for x, y in spans):
                     continue
@@ -168,7 +171,7 @@ class UrlDetector(Detector):
                     return None, 0
                 icann = candidate.rsplit(".", 2)
                 # a bare domain needs a common suffix, unless it is a service's own ("pin.it")
-                if kind == "bare" and candidate not in self.resources.platforms.domains and not (
+                if kind == "bare" and candidate not in self.resources.platforms.service_hosts and not (
                     suffix in self.resources.lexicon.bare_domain_suffixes
                     or icann[-1] in self.resources.lexicon.bare_domain_suffixes
                     or ".".join(icann[-2:]) in self.resources.lexicon.bare_domain_suffixes
