@@ -47,6 +47,9 @@ POSITIVES = [
     pos("mój mail to tomek.nowak99 małpa wp kropka pl", ["tomek.nowak99 małpa wp kropka pl"], E),
     pos("email me → quill ＠ posteo • de", ["quill ＠ posteo • de"], E),
     pos("é rafael.m.costa no hotmail, aí", ["rafael.m.costa no hotmail"], E),
+    pos("it's abby underscore lane underscore 03 at gmail", ["abby underscore lane underscore 03 at gmail"], E),
+    pos("моя почта: katya_sun собака mail точка ru", ["katya_sun собака mail точка ru"], E),
+    pos("its harperjones at gee mail dot com", ["harperjones at gee mail dot com"], E),
 ]
 
 NEGATIVES = [
@@ -75,6 +78,8 @@ NEGATIVES = [
     neg("so.. i was like, whatever"),
     neg("version 2.0 on gmail was bad"),
     neg("my mom is on hotmail"),
+    neg("type ssh root@192.168.1.10 but it hangs"),
+    neg("report phishing to reportphishing@apwg.org"),
 ]
 
 

@@ -71,6 +71,13 @@ POSITIVES = [
     pos("instaaaa: c.h.l.o.e.e.e._", ["c.h.l.o.e.e.e._"], H),
     pos("find me on the app with the ghost: kaii.rxse", ["kaii.rxse"], H),
     pos("i made a private server just for us, code is 7 x 9 k r 2", ["7 x 9 k r 2"], Kind.INVITE),
+    pos("I'm on wickr as lst_amara", ["lst_amara"], H),
+    pos("Discord ID: 904417223318929408", ["904417223318929408"], H),
+    pos("my dms on insta are open, just search kay.unraveled", ["kay.unraveled"], H),
+    pos("kik me im ghostgirl_2007", ["ghostgirl_2007"], H),
+    pos("en discord soy nachito_uy", ["nachito_uy"], H),
+    pos("my handle everywhere is nervousnoodle, find me", ["nervousnoodle"], H),
+    pos("Everyone's welcome in r/softnightsclub, I mod it", ["r/softnightsclub"], Kind.INVITE),
 ]
 
 NEGATIVES = [
@@ -114,6 +121,8 @@ NEGATIVES = [
     neg("I N S T A G R A M ruined my self esteem tbh"),
     neg("the server code is broken lol"),
     neg("covid#19 sucks"),
+    neg("i read a post on r/depression, mine was similar"),
+    neg("snap im so tired"),
 ]
 
 

@@ -77,6 +77,8 @@ POSITIVES = [
     pos("my cell is 555-0l92-334", ["555-0l92-334"], P),
     pos("mijn nummer is nul zes, eenentwintig, negenenveertig, dertig, zeventien",
         ["nul zes, eenentwintig, negenenveertig, dertig, zeventien"], P),
+    pos("its area code 917 and then 555 0121", ["917 and then 555 0121"], P),
+    pos("番号は０８０ー１２３４ー５６７８です", ["０８０ー１２３４ー５６７８"], P),
 ]
 
 NEGATIVES = [
@@ -119,6 +121,9 @@ NEGATIVES = [
     neg("4 8 15 16 23 42 lol anyone else rewatching lost"),
     neg("iCall ka number 9152987821 hai, counsellors bahut ache hain"),
     neg("so far the week goes 7, 6, 8, 5, 6, 4, 6. The pharmacy"),
+    neg("the DHL waybill is 1234567890 and it's sitting in customs"),
+    neg("roll no. 2207114523 — results out tomorrow"),
+    neg("SADAG in south africa: 0800 567 567, they have a suicide crisis line"),
 ]
 
 

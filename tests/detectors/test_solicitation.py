@@ -68,6 +68,16 @@ POSITIVES = [
     pos("qui veut mon snap ?", ["qui veut mon snap"], S),
     pos("STUUR JE NUMMER", ["STUUR JE NUMMER"], S),
     pos("başka bir yerde konuşalım mı?", ["başka bir yerde konuşalım"], S),
+    pos("anyone want to start a group chat for the grief room?", ["anyone want to start a group chat"], S),
+    pos("ngl we should move this convo to a server", ["move this convo to a server"], S),
+    pos("the regulars have a whatsapp now, dm me and i'll add u", ["dm me and i'll add u"], S),
+    pos("does anyone here wanna be irl friends", ["wanna be irl friends"], S),
+    pos("Would anyone be up for a weekly coffee?", ["anyone be up for a weekly coffee"], S),
+    pos("lmk if anyone wants my number i'll dm it", ["if anyone wants my number"], S),
+    pos("would it be weird if I gave you my number?", ["if I gave you my number"], S),
+    pos("can we do a zoom call instead?", ["zoom call instead"], S),
+    pos("Alguien quiere ser amigo fuera de la app?", ["amigo fuera de la app"], S),
+    pos("Hat jemand Lust, sich mal in Köln zu treffen?", ["Lust, sich mal in Köln zu treffen"], S),
 ]
 
 NEGATIVES = [
@@ -104,6 +114,8 @@ NEGATIVES = [
     neg("i wish we could talk outside of here but i know we can't and thats ok"),
     neg("un mec m'a écrit « donne ton snap ou je te lâche pas », je l'ai bloqué"),
     neg("someone was saying 'hey im a listener too, lets talk on kik, its easier there'. I reported them"),
+    neg("i wish we could talk outside of here but i get why we can't"),
+    neg("i went for a walk and had coffee"),
 ]
 
 

@@ -41,6 +41,8 @@ POSITIVES = [
     pos("t me slash jane_doe", ["t me slash jane_doe"], Kind.INVITE),
     pos("my portfolio is at elijahmakes[.]art/contact", ["elijahmakes[.]art/contact"], U),
     pos("my pinterest has all my contact stuff: pin.it/4Hx8kQz", ["pin.it/4Hx8kQz"], U),
+    pos("jitsi link meet.jit.si/NightOwlsCircle", ["meet.jit.si/NightOwlsCircle"], INV),
+    pos("my bio link → beacons.ai/jessamynart", ["beacons.ai/jessamynart"], U),
 ]
 
 NEGATIVES = [
@@ -68,6 +70,8 @@ NEGATIVES = [
     neg("i read the slash fiction"),
     neg("someone posted a discord.gg link in here and the mods nuked it"),
     neg("Telefono Amico risponde dalle 10 alle 24. Io li ho chiamati"),
+    neg("if someone sends you a bit.ly link in chat DON'T click it"),
+    neg("i'm a .NET dev and burnout is so real"),
 ]
 
 

@@ -27,7 +27,7 @@ _DOT = (
 _MENTION_VERBS = frozenset({"tweet", "follow", "dm", "me", "is", "at", "to", "on", "add", "msg", "ping", "tag",
                             "es", "e", "est", "ist", "sont", "son", "mi", "my", "mein", "meu", "mon", "no", "en"})
 # A spelled-out local part may hold spelled dots too ("ana punto lopez arroba ...").
-_LOCAL_SPELLED = rf"{_LOCAL}(?:[ \t]+(?:{_DOT_WORDS})[ \t]+{_LOCAL}){{0,3}}"
+_LOCAL_SPELLED = rf"{_LOCAL}(?:[ \t]+(?:{_DOT_WORDS}|underscore|dash|hyphen)[ \t]+{_LOCAL}){{0,3}}"
 _AT_LITERAL = r"(?P<at>[ \t]*@[ \t]*)"
 _AT_SPELLED = (
     rf"(?P<at>[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS}|@)[ \t]*{_CLOSE}[ \t]*|[ \t]+(?:{_AT_WORDS})[ \t]+"
@@ -60,6 +60,8 @@ _EMAIL_PREPOSITION = re.compile(
 _DOT_SPLIT = re.compile(_DOT)
 _IP_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){0,3}")
 _SPELLED_DOT = re.compile(rf"[ \t]+(?:{_DOT_WORDS})[ \t]+")
+_SPELLED_UNDERSCORE = re.compile(r"[ \t]+underscore[ \t]+")
+_SPELLED_DASH = re.compile(r"[ \t]+(?:dash|hyphen)[ \t]+")
 # "my email is", "e-mail:", "correo:" right before an address
 _EMAIL_CUE = re.compile(r"\b(?:e-?mail|mail|gmail|correo|courriel|e-mail-adresse)[ \t]*(?:is|es|est|ist|e|é|:|=|-)?[ \t]*:?[ \t]*\Z")
 _AT_TRIE = trie_alternation(_AT_WORDS.split("|"))  # one pass of a prefix tree when scanning
@@ -84,7 +86,7 @@ _STOP_LOCAL = frozenset(
 
 
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
-_DOT_WORD_SET = frozenset(_DOT_WORDS.split("|"))
+_DOT_WORD_SET = frozenset(_DOT_WORDS.split("|")) | {"underscore", "dash", "hyphen"}  # separators spelled in a local part
 
 
 def _unspaced(label: str) -> str:
@@ -109,7 +111,8 @@ def _local_start(text: str, anchor: int) -> int:
 
 
 def _spelled_dot_before(text: str, end: int) -> int | None:
-    """Where ``<local> dot `` ending at ``end`` begins ("lopez punto " before "ana"), or None.
+    """Where ``<local> dot `` (or another spelled separator, "underscore") ending at ``end`` begins
+    ("lopez punto " before "ana"), or None.
     A backward scan of at most 80 characters (a regular expression searched backwards would try
     every start in that window)."""
     i = end
@@ -118,7 +121,7 @@ def _spelled_dot_before(text: str, end: int) -> int | None:
     if i == end:
         return None  # a spelled dot ends in a space
     word_end = i
-    while i > 0 and text[i - 1].isalpha() and word_end - i < 6:
+    while i > 0 and text[i - 1].isalpha() and word_end - i < 10:
         i -= 1
     if text[i:word_end] not in _DOT_WORD_SET:
         return None
@@ -185,7 +188,7 @@ class EmailDetector(Detector):
             if domain is None or _IP_ADDRESS.fullmatch(domain) is not None:
                 continue  # ("ssh root@192.168.1.10": a login to a machine, not an address)
             if " " in local or "\t" in local:
-                local = _SPELLED_DOT.sub(".", local)
+                local = _SPELLED_DASH.sub("-", _SPELLED_UNDERSCORE.sub("_", _SPELLED_DOT.sub(".", local)))
             value = f"{local}@{domain}"
             if "." in domain and self.resources.domain_allowed(domain):
                 continue  # crisis lines' and public services' addresses are resources, not contact

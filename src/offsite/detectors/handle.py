@@ -35,7 +35,8 @@ _MARKED = re.compile(r"[_.0-9]")
 _AFTER = re.compile(
     r"[ \t]*(?:,[ \t]*(?=[a-z@]))?(?:[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?[ \t]*){0,2}(?:(?P<label>(?:id|name|username|user name|user|handle|acc|account|addy|tag"
     r"|friend code|code)\b|@)[ \t]*)?"
-    r"(?P<link>(?:,[ \t]*)?(?:is|'s|s|es|ist|e|est|c'est|cest|c est|its|it's|it is|me[ \t]+at|me[ \t]+on|at|me|as|under"
+    r"(?P<link>(?:,[ \t]*)?(?:is|'s|s|es|ist|e|est|c'est|cest|c est|its|it's|it is|me[ \t]+at|me[ \t]+on|me,?[ \t]+i'?m|at|me|as|under"
+    r"|i'?m|soy|sou|ich bin|sono"
     r"|como|comme|als|both|everywhere|on both|on all|on all of them|aku|gue|gw|ku)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
     r"|=>|\(|\[|\"|[\u2190-\u21ff\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?)?"
     rf"{_GAP}(?P<open>[(\[\"'\u2018\u201c]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_])|\$(?=[a-z]))?"
@@ -45,6 +46,12 @@ _INVITE_CODE = re.compile(
     r"\b(?:invite|server|discord|gc|group ?chat|group|groupme|guild|whatsapp|telegram|signal|kik)\b[^.!?\n]{0,40}?"
     r"\bcode[ \t]*(?:is|:|=|'s)[ \t]*:?[ \t]*(?P<code>[a-z0-9](?:[a-z0-9\-]{3,10}[a-z0-9]))(?![a-z0-9\-])"
 )
+_SUBREDDIT = re.compile(r"(?<![\w/])r(?:/|[ \t]+slash[ \t]+)(?P<name>[a-z0-9_]{3,21})(?![a-z0-9_])")
+_OWN_COMMUNITY = re.compile(
+    r"\b(?:i\s+(?:mod|run|made|started|created|own)|(?:my|our)\s+(?:own\s+)?(?:little\s+)?(?:sub|subreddit)"
+    r"|we\s+(?:made|run|started|created))\b"
+)
+_MINE_AFTER = re.compile(r"[ \t,:\-]*(?:it'?s[ \t]+|that'?s[ \t]+)?mine\b(?=[ \t]*(?:$|[.,!?;)]|lol\b|haha\b))")
 _SPACING = re.compile(r"[ .\-_*]")
 # Link words that are also ordinary words in their language ("e" = "and", "aku" = "I")
 _AMBIGUOUS_LINKS = frozenset({"e", "aku", "gue", "gw", "ku"})
@@ -81,7 +88,9 @@ _LABEL_IS = re.compile(
     rf"(?<![a-z0-9])(?:(?:user ?name|username|user|handle|id|gamertag|friend code|invite code|server code|tag)"
     rf"[ \t]*(?:is|:|=|es|é|est|ist|\u306f|\uff1a)"
     # "theres this thing called the gram ... im on there as ph0ebe.in.bloom", "my wattpad, it's under x"
-    rf"|(?:i'?m|im|i am)[ \t]+(?:on[ \t]+)?there[ \t]+as|(?:it'?s|its|i'?m|im)[ \t]+under)"
+    rf"|(?:i'?m|im|i am)[ \t]+(?:on[ \t]+)?there[ \t]+as|(?:it'?s|its|i'?m|im)[ \t]+under"
+    # "my dms on insta are open ..., just search kay.unraveled"
+    rf"|(?:just[ \t]+)?(?:search|search for|look up|look for)(?=[ \t]+@?[a-z0-9_.]*[._0-9]))"
     rf"[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
 # "im quietfox everywhere, insta snap discord": one name for every platform named in the message
@@ -174,7 +183,11 @@ class HandleDetector(Detector):
                 shaped = _MARKED.search(name) is not None and any(c.isalpha() for c in name)
                 # "my name everywhere is ...": the one name of every service (only a shaped one)
                 one_name = label is None and shaped
-                if (one_name or (label in ("@", "handle") and (shaped or label == "@"))) \
+                # "my handle everywhere is nervousnoodle": a name given for every service
+                for_every_service = label == "handle" and " is" in match.group() and any(
+                    w in match.group() for w in ("everywhere", "everything", "all apps")) \
+                    and name not in self.resources.lexicon.common_words
+                if (one_name or for_every_service or (label in ("@", "handle") and (shaped or label == "@"))) \
                         and len(name.lstrip("@")) >= 3 and name.lstrip("@") not in _FUNCTION:
                     if (start, end) not in seen:
                         seen.add((start, end))
@@ -190,6 +203,13 @@ class HandleDetector(Detector):
                 if any(c.isdigit() for c in code) and any(c.isalpha() for c in code):
                     yield Candidate(Kind.INVITE, joined, match.start("code"), match.end("code"),
                                     "handle.invite_code", 0.8, f"invite:{code}", None)
+        if "r/" in text or "r slash" in text:
+            # "r/softnightsclub, I mod it": a community the writer runs is a way to meet them there
+            for match in _SUBREDDIT.finditer(text):
+                window = text[max(0, match.start() - 60) : match.end() + 40]
+                if _OWN_COMMUNITY.search(window) is not None or _MINE_AFTER.match(text, match.end()) is not None:
+                    yield Candidate(Kind.INVITE, joined, match.start(), match.end(), "handle.own_subreddit",
+                                    0.8, f"reddit:r/{match.group('name')}", "reddit")
         if "u/" in text:
             for match in _REDDIT.finditer(text):
                 yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.reddit_user",
