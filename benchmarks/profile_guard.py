@@ -61,6 +61,7 @@ from offsite.normalize import View, Views
 
 PROTOTYPES = ("segment_cache", "phone_bound", "solicitation_gate", "mention_gate")
 _TOKEN = re.compile(r"[a-z0-9]+")
+_STRETCHED = re.compile(r"([a-z])\1{2,}(?![a-z0-9])")
 
 
 def _detector(guard: Guard, name: str) -> Detector | None:
@@ -153,7 +154,7 @@ def _install_mention_gate(guard: Guard) -> None:
     def mentions(view: View) -> list[Any]:
         if not view.text.isascii():
             return original(view)  # aliases in scripts without spaces ("加我微信") are not tokens
-        tokens = set(_TOKEN.findall(view.text))
+        tokens = set(_TOKEN.findall(_STRETCHED.sub(r"\1", view.text)))  # "instaaaa" names insta too
         for word in tokens.intersection(by_first):
             if any(alias <= tokens for alias in by_first[word]):
                 return original(view)
