@@ -15,7 +15,7 @@ from offsite.wordtrie import trie_alternation
 
 _STREET_TYPES = (
     r"street|st|road|rd|avenue|ave|av|boulevard|blvd|lane|ln|drive|dr|way|court|ct|place|pl|"
-    r"terrace|crescent|cres|close|square|sq|highway|hwy|parkway|pkwy|circle|cir|trail|"
+    r"terrace|crescent|cres|close|square|sq|highway|hwy|parkway|pkwy|circle|cir|trail|row|mews|"
     r"calle|avenida|rua|rue|strasse|straße|str|weg|platz|via|viale|corso"
 )
 _ADDRESS = re.compile(
@@ -26,15 +26,15 @@ _ADDRESS = re.compile(
 )
 _STREET_WORDS = frozenset(_STREET_TYPES.split("|")) | frozenset(
     "travessa plaza praca praça alameda carrera bd allee allée chemin impasse ul ulica aleja jl jln jalan "
-    "sok cad mah mahallesi sector gasse".split()
+    "sok cad mah mahallesi sector gasse box row mews av piazza piazzale largo".split()
 )
 _STREET_SUFFIXES = ("strasse", "straße", "str", "weg", "platz", "gasse", "allee", "damm",
                     "straat", "laan", "plein", "gracht", "kade", "singel", "caddesi", "sokak", "sokagi")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _SUFFIXED = re.compile(trie_alternation(_STREET_SUFFIXES) + r"(?![^\W\d_])")  # "hauptstr", "lindenweg"
 _TYPE_FIRST = re.compile(
-    r"\b(?:calle|avenida|rua|rue|via|viale|corso|travessa|plaza|pra[cç]a|alameda|carrera)[ \t]+"
-    r"(?:(?:de|del|la|las|los|da|das|do|dos|des|du|di|della|degli)[ \t]+)?[A-Z][\w'\-]+"
+    r"\b(?:calle|avenida|av\.|rua|rue|via|viale|corso|travessa|plaza|pra[cç]a|alameda|carrera|piazza|piazzale|largo)[ \t]+"
+    r"(?:(?:de|del|la|las|los|da|das|do|dos|des|du|di|della|degli)[ \t]+)?[^\W\d_][\w'\-]+"
     r"(?:[ \t]+[A-Z][\w'\-]+){0,2},?[ \t]*(?:n[º°o]?\.?[ \t]*)?\d{1,5}\b"
     r"|\b\d{1,4},?[ \t]+(?:rue|avenue|boulevard|bd|all[ée]e|chemin|place|impasse)[ \t]+"
     r"(?:(?:des|de la|du|de|d')[ \t]*)?[A-Z][\w'\-]+"
@@ -46,7 +46,9 @@ _TYPE_FIRST = re.compile(
     r"(?:stra(?:ß|ss)e|str\.|gasse|weg|platz|allee|damm)[ \t]+\d{1,4}[a-z]?\b"
     r"|\b(?:ul\.|ulica|al\.|aleja|jl\.|jln\.|jalan)[ \t]*[A-Z][\w'\-]+(?:[ \t]+[A-Z][\w'\-]+){0,2},?[ \t]+"
     r"(?:no\.?[ \t]*)?\d{1,4}[a-z]?\b"
-    r"|\bh\.?[ \t]?no\.?[ \t]*\d{1,5}[a-z]?,?[ \t]+(?:sector|block|phase)[ \t]*\d{1,3}\b",
+    r"|\bh\.?[ \t]?no\.?[ \t]*\d{1,5}[a-z]?,?[ \t]+(?:sector|block|phase)[ \t]*\d{1,3}\b"
+    # "P.O. Box 1142, Bozeman MT 59771": a box to write to
+    r"|\bp\.?[ \t]?o\.?[ \t]+box[ \t]+\d{1,6}\b",
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")

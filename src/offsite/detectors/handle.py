@@ -36,14 +36,14 @@ _AFTER = re.compile(
     r"[ \t]*(?:,[ \t]*(?=[a-z@]))?(?:[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?[ \t]*){0,2}(?:(?P<label>(?:id|name|username|user name|user|handle|acc|account|addy|tag"
     r"|friend code|code)\b|@)[ \t]*)?"
     r"(?P<link>(?:,[ \t]*)?(?:is|'s|s|es|ist|e|est|c'est|cest|c est|its|it's|it is|me[ \t]+at|me[ \t]+on|me,?[ \t]+i'?m|at|me|as|under"
-    r"|i'?m|soy|sou|ich bin|sono"
+    r"|i'?m|soy|sou|ich bin|sono|iz|sous le nom de|sous le pseudo|unter dem namen|con el nombre de|como"
     r"|como|comme|als|both|everywhere|on both|on all|on all of them|aku|gue|gw|ku)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
     r"|=>|\(|\[|\"|[\u2190-\u21ff\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?)?"
     rf"{_GAP}(?P<open>[(\[\"'\u2018\u201c]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_])|\$(?=[a-z]))?"
     rf"(?P<handle>{_HANDLE})"
 )
 _INVITE_CODE = re.compile(
-    r"\b(?:invite|server|discord|gc|group ?chat|group|groupme|guild|whatsapp|telegram|signal|kik)\b[^.!?\n]{0,40}?"
+    r"\b(?:invite|server|discord|gc|group ?chat|group|groupme|guild|whatsapp|telegram|signal|kik|realm)\b[^.!?\n]{0,40}?"
     r"\bcode[ \t]*(?:is|:|=|'s)[ \t]*:?[ \t]*(?P<code>[a-z0-9](?:[a-z0-9\-]{3,10}[a-z0-9]))(?![a-z0-9\-])"
 )
 _SUBREDDIT = re.compile(r"(?<![\w/])r(?:/|[ \t]+slash[ \t]+)(?P<name>[a-z0-9_]{3,21})(?![a-z0-9_])")
@@ -115,6 +115,7 @@ _FUNCTION = frozenset(
     "a an and are as at be but by can do for from have he her him his how i if im in is it its "
     "just me my no nope not of ok okay on or our same she so that the their them then there they "
     "this to too u ur us was we what when where who why will with yes yeah yep you your "
+    "password passwords passwort login pw pin lvl level locker skins skin wins rank "
     "private deleted gone banned dead hacked down broken blocked public new old anymore "
     "pls please plz lol haha idk tho though also only still either neither maybe sometimes "
     "never always later tomorrow today tonight now soon please account app name username "
