@@ -191,6 +191,13 @@ def test_norm_map_points_at_each_character() -> None:
         ("cinque zero nove", "5 0 9"),  # it
         ("zer0 n1ne s3ven", "0 9 7"),  # leetspeak
         ("5ive 4our thr33", "5 4 3"),  # a digit leading the rest of its word
+        ("quattrocentododici", "412"),  # it: hundreds glued to what follows
+        ("novecentos e dezanove, duzentos e trinta e quatro", "919, 234"),  # pt: hundreds, tens, units
+        ("seiscientos doce", "612"),  # es
+        ("zweihundertvierunddreissig", "234"),  # de: unit before tens, after hundreds
+        ("eenentwintig", "21"),  # nl
+        ("pięćset jeden", "501"),  # pl
+        ("yüz kırk beş", "145"),  # tr
     ],
 )
 def test_number_words_read_as_digits(text: str, expected: str) -> None:

@@ -425,25 +425,39 @@ _TENS_LINKS = frozenset({" ", "-", "", " y ", " e "})
 
 def _glued_tens(digits: str, pieces: list[tuple[str, bool]]) -> str:
     """Digits of a glued run with tens followed by a unit read as one number ("trentadue" ->
-    "32", "twentyfive" -> "25"), not side by side ("302")."""
+    "32", "twentyfive" -> "25"), not side by side ("302"); hundreds likewise ("quattrocentododici"
+    -> "412", "zweihundertvierunddreissig" -> "234")."""
     if len(pieces) < 2:
         return digits
     out: list[str] = []
     for value, _ in pieces:
-        previous = out[-1] if out else ""
-        if len(value) == 1 and value != "0" and len(previous) == 2 and previous.endswith("0") \
-                and previous != "10":
-            out[-1] = previous[0] + value
+        combined = _combined(out[-1], value) if out else None
+        if combined is not None:
+            out[-1] = combined
         else:
             out.append(value)
     return "".join(out)
 
 
+def _combined(previous: str, value: str) -> str | None:
+    """``previous`` and ``value`` read as one number when ``previous`` is tens or hundreds still
+    open for what follows ("30" + "4" -> "34", "400" + "12" -> "412", "230" + "4" -> "234"), else
+    None."""
+    if previous == "10" or not previous.endswith("0") or value == "0" or not value.isdigit():
+        return None
+    if previous.endswith("00") and len(previous) == 3 and len(value) <= 2:
+        return previous[0] + value.zfill(2)
+    if len(value) == 1 and (len(previous) == 2 or (len(previous) == 3 and previous[1] != "0")):
+        return previous[:-1] + value
+    return None
+
+
 def _tens_and(token: tuple[int, int, str | None, bool, int], between: str) -> bool:
-    """True when ``between`` is the "y"/"e" joining a tens word to its unit ("cincuenta y dos")."""
+    """True when ``between`` is the "y"/"e" joining a tens or hundreds word to what follows
+    ("cincuenta y dos", "novecentos e dezanove")."""
     digits = token[2]
-    return between in (" y ", " e ") and digits is not None and len(digits) == 2 and digits[1] == "0" \
-        and digits != "10"
+    return between in (" y ", " e ") and digits is not None and len(digits) in (2, 3) \
+        and digits.endswith("0") and digits != "10"
 
 _LAUGHTER = re.compile(r"l(?:o+l)+")
 _NUM_SEP = re.compile(r"[\s.,\-/()\[\]*_~+|:;]{0,4}\Z")
@@ -585,13 +599,12 @@ def read_number_words(view: View, reader: NumberReader) -> View:
         elif pending_mult and len(tok_digits) == 1:
             edits.append((mult_start, end, tok_digits * pending_mult))
         elif (
-            previous is not None and len(previous[2]) == 2 and previous[2].endswith("0")
-            and previous[2] != "10" and len(tok_digits) == 1 and tok_digits != "0"
-            and text[previous[1] : start] in _TENS_LINKS
+            previous is not None and text[previous[1] : start] in _TENS_LINKS
             and not text[start:end].isdigit()
+            and (joined := _combined(previous[2], tok_digits)) is not None
         ):
-            # "thirty four" / "trente-quatre" -> "34"
-            edits[-1] = (previous[0], end, previous[2][0] + tok_digits)
+            # "thirty four" / "trente-quatre" -> "34", "novecentos e dezanove" -> "919"
+            edits[-1] = (previous[0], end, joined)
         elif text[start:end] != tok_digits:
             edits.append((start, end, tok_digits))
         pending_mult = 0

@@ -79,6 +79,12 @@ POSITIVES = [
         ["nul zes, eenentwintig, negenenveertig, dertig, zeventien"], P),
     pos("its area code 917 and then 555 0121", ["917 and then 555 0121"], P),
     pos("番号は０８０ー１２３４ー５６７８です", ["０８０ー１２３４ー５６７８"], P),
+    pos("te lo scrivo: tre tre otto, quattrocentododici, cinquantasette, ottantuno. chiamami",
+        ["tre tre otto, quattrocentododici, cinquantasette, ottantuno"], P),
+    pos("aponta: novecentos e dezanove, duzentos e trinta e quatro, quinhentos e sessenta e sete",
+        ["novecentos e dezanove, duzentos e trinta e quatro, quinhentos e sessenta e sete"], P),
+    pos("mój numer: pięćset jeden, dwieście trzydzieści, czterysta dziewięćdziesiąt osiem",
+        ["pięćset jeden, dwieście trzydzieści, czterysta dziewięćdziesiąt osiem"], P),
 ]
 
 NEGATIVES = [
@@ -124,6 +130,8 @@ NEGATIVES = [
     neg("the DHL waybill is 1234567890 and it's sitting in customs"),
     neg("roll no. 2207114523 — results out tomorrow"),
     neg("SADAG in south africa: 0800 567 567, they have a suicide crisis line"),
+    neg("sto bene grazie, cento per cento"),
+    neg("ho pagato cinquecento euro"),
 ]
 
 

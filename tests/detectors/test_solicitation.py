@@ -75,7 +75,7 @@ POSITIVES = [
     pos("Would anyone be up for a weekly coffee?", ["anyone be up for a weekly coffee"], S),
     pos("lmk if anyone wants my number i'll dm it", ["if anyone wants my number"], S),
     pos("would it be weird if I gave you my number?", ["if I gave you my number"], S),
-    pos("can we do a zoom call instead?", ["zoom call instead"], S),
+    pos("can we do a zoom call instead?", ["can we do a zoom call"], S),
     pos("Alguien quiere ser amigo fuera de la app?", ["amigo fuera de la app"], S),
     pos("Hat jemand Lust, sich mal in Köln zu treffen?", ["Lust, sich mal in Köln zu treffen"], S),
 ]
