@@ -52,6 +52,7 @@ _EMAIL_NO_SUFFIX = re.compile(
 # "rafael.m.costa no hotmail", "jane.doe99 on gmail": a preposition before a provider's name is an
 # "at" when the name before it is shaped like an address (a dot, an underscore or a digit)
 _PROVIDER_NAMES = r"(?:gmail|hotmail|outlook|yahoo|icloud|protonmail|gmx|aol)(?![a-z0-9])"
+_PROVIDER_NAME = re.compile(_PROVIDER_NAMES)
 _PREPOSITION_AT = re.compile(rf"\b(?:no|na|en|on|in|im|bei|chez|su|sur)(?=[ \t]+{_PROVIDER_NAMES})")
 _EMAIL_PREPOSITION = re.compile(
     rf"(?<![a-z0-9._%+\-])(?=[a-z0-9._%+\-]*[a-z])[a-z0-9_]*[._0-9][a-z0-9._%+\-]*[a-z0-9_](?P<at>[ \t]+(?:no|na|en|on|in|im|bei|chez|su|sur)[ \t]+)"
@@ -153,7 +154,9 @@ class EmailDetector(Detector):
         taken = SpanSet()
         # Literal "@" first, then spelled "at": each anchored at the local part found by a short
         # backward scan, so the cost stays linear however many anchors a text holds.
-        anchors = [*_AT_SIGN.finditer(text), *_AT_WORD.finditer(text), *_PREPOSITION_AT.finditer(text)]
+        anchors = [*_AT_SIGN.finditer(text), *_AT_WORD.finditer(text)]
+        if _PROVIDER_NAME.search(text) is not None:  # ("x.y no hotmail": only before a provider's name)
+            anchors += _PREPOSITION_AT.finditer(text)
         for anchor in anchors:
             pos = anchor.start()
             if taken.covers(pos):

@@ -89,9 +89,11 @@ class UrlDetector(Detector):
         link = views.link
         if link.text != text:
             spans = [cand.view.to_original(cand.start, cand.end) for cand in found]
+            bracketed = _BRACKETED_DOT.search(views.original) is not None  # (once, not per match)
             for match in _URL.finditer(link.text):
                 cand = self._candidate(link, match)
-                if cand is None and _BRACKETED_DOT.search(views.original, *link.to_original(match.start(), match.end())):
+                if cand is None and bracketed and _BRACKETED_DOT.search(
+                        views.original, *link.to_original(match.start(), match.end())):
                     # "elijahmakes[.]art/contact": a dot put in brackets on purpose is a link with any suffix
                     cand = self._candidate(link, match, defanged=True)
                 if cand is None:
