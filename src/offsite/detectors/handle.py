@@ -42,10 +42,12 @@ _AFTER = re.compile(
     rf"{_GAP}(?P<open>[(\[\"'\u2018\u201c]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_])|\$(?=[a-z]))?"
     rf"(?P<handle>{_HANDLE})"
 )
+# "i made a private server just for us, code is 7x9kr2": an invite code given without its link
 _INVITE_CODE = re.compile(
     r"\b(?:invite|server|discord|gc|group ?chat|group|groupme|guild|whatsapp|telegram|signal|kik|realm)\b[^.!?\n]{0,40}?"
     r"\bcode[ \t]*(?:is|:|=|'s)[ \t]*:?[ \t]*(?P<code>[a-z0-9](?:[a-z0-9\-]{3,10}[a-z0-9]))(?![a-z0-9\-])"
 )
+# "r/softnightsclub, I mod it": a community the writer runs (a public one named in passing is not)
 _SUBREDDIT = re.compile(r"(?<![\w/])r(?:/|[ \t]+slash[ \t]+)(?P<name>[a-z0-9_]{3,21})(?![a-z0-9_])")
 _OWN_COMMUNITY = re.compile(
     r"\b(?:i\s+(?:mod|run|made|started|created|own)|(?:my|our)\s+(?:own\s+)?(?:little\s+)?(?:sub|subreddit)"
