@@ -274,7 +274,8 @@ _SPACED = re.compile(
     r"(?<![a-z0-9])[a-z0-9](?:(?:[ .\-_*]| [.\-_*] |[.\-_*] | [.\-_*]|\.\.|\.\.\.)[a-z0-9](?![a-z0-9])){2,}"
     r"|(?<![a-z0-9.])[a-z]\.[a-z]\.(?![a-z0-9])"  # dotted pairs: "s.c.", "i.g.", "f.b."
 )
-_SPACED_SEP = re.compile(r"[ .\-_*]")
+#: what may stand between spaced-out letters ("s n a p", "i.n.s.t.a", "d-i-s-c")
+SPACED_SEPARATOR = re.compile(r"[ .\-_*]")
 _SPACED_DOT = re.compile(r" +\. +")
 _SPACED_DASH = re.compile(r" +- +")
 
@@ -287,7 +288,7 @@ def join_spaced_letters(view: View) -> View:
     for match in _SPACED.finditer(view.text):
         # " . " between spaced letters is a real dot ("g m a i l . c o m" -> "gmail.com")
         # and a spaced dash separates two words ("S N A P C H A T - m a r c o 1 1")
-        joined = _SPACED_SEP.sub("", _SPACED_DASH.sub("\x01", _SPACED_DOT.sub("\x00", match.group())))
+        joined = SPACED_SEPARATOR.sub("", _SPACED_DASH.sub("\x01", _SPACED_DOT.sub("\x00", match.group())))
         joined = joined.replace("\x00", ".").replace("\x01", " - ")
         edits.append((match.start(), match.end(), joined))
     return view.rewrite("joined", edits)
@@ -439,15 +440,20 @@ def _glued_tens(digits: str, pieces: list[tuple[str, bool]]) -> str:
     return "".join(out)
 
 
+def _open_number(digits: str) -> bool:
+    """True for tens or hundreds that a following word completes ("30", "400", "230"; not "10")."""
+    return len(digits) in (2, 3) and digits.endswith("0") and digits != "10"
+
+
 def _combined(previous: str, value: str) -> str | None:
     """``previous`` and ``value`` read as one number when ``previous`` is tens or hundreds still
     open for what follows ("30" + "4" -> "34", "400" + "12" -> "412", "230" + "4" -> "234"), else
     None."""
-    if previous == "10" or not previous.endswith("0") or value == "0" or not value.isdigit():
+    if not _open_number(previous) or value == "0" or not value.isdigit():
         return None
     if previous.endswith("00") and len(previous) == 3 and len(value) <= 2:
         return previous[0] + value.zfill(2)
-    if len(value) == 1 and (len(previous) == 2 or (len(previous) == 3 and previous[1] != "0")):
+    if len(value) == 1 and (len(previous) == 2 or previous[1] != "0"):
         return previous[:-1] + value
     return None
 
@@ -456,8 +462,7 @@ def _tens_and(token: tuple[int, int, str | None, bool, int], between: str) -> bo
     """True when ``between`` is the "y"/"e" joining a tens or hundreds word to what follows
     ("cincuenta y dos", "novecentos e dezanove")."""
     digits = token[2]
-    return between in (" y ", " e ") and digits is not None and len(digits) in (2, 3) \
-        and digits.endswith("0") and digits != "10"
+    return between in (" y ", " e ") and digits is not None and _open_number(digits)
 
 _LAUGHTER = re.compile(r"l(?:o+l)+")
 _NUM_SEP = re.compile(r"[\s.,\-/()\[\]*_~+|:;]{0,4}\Z")

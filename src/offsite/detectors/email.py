@@ -26,8 +26,11 @@ _DOT = (
 )
 _MENTION_VERBS = frozenset({"tweet", "follow", "dm", "me", "is", "at", "to", "on", "add", "msg", "ping", "tag",
                             "es", "e", "est", "ist", "sont", "son", "mi", "my", "mein", "meu", "mon", "no", "en"})
+# Separators spelled inside a local part besides the dot words ("abby underscore lane at gmail")
+_LOCAL_SEPARATORS = {"underscore": "_", "dash": "-", "hyphen": "-"}
+_LOCAL_SEPARATOR_WORDS = f"{_DOT_WORDS}|{'|'.join(_LOCAL_SEPARATORS)}"
 # A spelled-out local part may hold spelled dots too ("ana punto lopez arroba ...").
-_LOCAL_SPELLED = rf"{_LOCAL}(?:[ \t]+(?:{_DOT_WORDS}|underscore|dash|hyphen)[ \t]+{_LOCAL}){{0,3}}"
+_LOCAL_SPELLED = rf"{_LOCAL}(?:[ \t]+(?:{_LOCAL_SEPARATOR_WORDS})[ \t]+{_LOCAL}){{0,3}}"
 _AT_LITERAL = r"(?P<at>[ \t]*@[ \t]*)"
 _AT_SPELLED = (
     rf"(?P<at>[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS}|@)[ \t]*{_CLOSE}[ \t]*|[ \t]+(?:{_AT_WORDS})[ \t]+"
@@ -43,26 +46,28 @@ _EMAIL = re.compile(
 _EMAIL_SPELLED = re.compile(
     rf"(?<![a-z0-9._%+\-]){_LOCAL_SPELLED}{_AT_SPELLED}(?P<domain>(?:{_SPLIT_PROVIDER}|{_LABEL})(?:{_DOT}{_LABEL}){{1,5}})"
 )
+# the mail providers whose name may stand for a whole domain ("jane at gmail")
+_PROVIDER_WORDS = "gmail|hotmail|outlook|yahoo|icloud|protonmail|gmx|aol"
 # Without a suffix a spelled "at" counts only in brackets or before a mail provider's name.
 _EMAIL_NO_SUFFIX = re.compile(
     rf"(?<![a-z0-9._%+\-]){_LOCAL_SPELLED}(?P<at>[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS}|@)[ \t]*{_CLOSE}[ \t]*"
-    rf"|[ \t]+(?:{_AT_WORDS})[ \t]+(?=(?:gmail|hotmail|outlook|yahoo|icloud|protonmail|proton|gmx|aol)\b|{_SPLIT_PROVIDER}))"
+    rf"|[ \t]+(?:{_AT_WORDS})[ \t]+(?=(?:{_PROVIDER_WORDS}|proton)\b|{_SPLIT_PROVIDER}))"
     rf"(?P<domain>{_SPLIT_PROVIDER}|{_LABEL})(?![ \t]*(?:\.|{_OPEN}?[ \t]*(?:{_DOT_WORDS})\b))"
 )
 # "rafael.m.costa no hotmail", "jane.doe99 on gmail": a preposition before a provider's name is an
 # "at" when the name before it is shaped like an address (a dot, an underscore or a digit)
-_PROVIDER_NAMES = r"(?:gmail|hotmail|outlook|yahoo|icloud|protonmail|gmx|aol)(?![a-z0-9])"
+_PROVIDER_NAMES = rf"(?:{_PROVIDER_WORDS})(?![a-z0-9])"
 _PROVIDER_NAME = re.compile(_PROVIDER_NAMES)
-_PREPOSITION_AT = re.compile(rf"\b(?:no|na|en|on|in|im|bei|chez|su|sur)(?=[ \t]+{_PROVIDER_NAMES})")
+_PREPOSITIONS = r"no|na|en|on|in|im|bei|chez|su|sur"
+_PREPOSITION_AT = re.compile(rf"\b(?:{_PREPOSITIONS})(?=[ \t]+{_PROVIDER_NAMES})")
 _EMAIL_PREPOSITION = re.compile(
-    rf"(?<![a-z0-9._%+\-])(?=[a-z0-9._%+\-]*[a-z])[a-z0-9_]*[._0-9][a-z0-9._%+\-]*[a-z0-9_](?P<at>[ \t]+(?:no|na|en|on|in|im|bei|chez|su|sur)[ \t]+)"
+    rf"(?<![a-z0-9._%+\-])(?=[a-z0-9._%+\-]*[a-z])[a-z0-9_]*[._0-9][a-z0-9._%+\-]*[a-z0-9_]"
+    rf"(?P<at>[ \t]+(?:{_PREPOSITIONS})[ \t]+)"
     rf"(?P<domain>{_PROVIDER_NAMES}(?:{_DOT}{_LABEL}){{0,2}})"
 )
 _DOT_SPLIT = re.compile(_DOT)
 _IP_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){0,3}")
-_SPELLED_DOT = re.compile(rf"[ \t]+(?:{_DOT_WORDS})[ \t]+")
-_SPELLED_UNDERSCORE = re.compile(r"[ \t]+underscore[ \t]+")
-_SPELLED_DASH = re.compile(r"[ \t]+(?:dash|hyphen)[ \t]+")
+_SPELLED_SEPARATOR = re.compile(rf"[ \t]+({_LOCAL_SEPARATOR_WORDS})[ \t]+")
 # "my email is", "e-mail:", "correo:" right before an address
 _EMAIL_CUE = re.compile(r"\b(?:e-?mail|mail|gmail|correo|courriel|e-mail-adresse)[ \t]*(?:is|es|est|ist|e|é|:|=|-)?[ \t]*:?[ \t]*\Z")
 _AT_TRIE = trie_alternation(_AT_WORDS.split("|"))  # one pass of a prefix tree when scanning
@@ -87,7 +92,7 @@ _STOP_LOCAL = frozenset(
 
 
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
-_DOT_WORD_SET = frozenset(_DOT_WORDS.split("|")) | {"underscore", "dash", "hyphen"}  # separators spelled in a local part
+_DOT_WORD_SET = frozenset(_LOCAL_SEPARATOR_WORDS.split("|"))  # dots and other separators spelled in a local part
 
 
 def _unspaced(label: str) -> str:
@@ -191,7 +196,7 @@ class EmailDetector(Detector):
             if domain is None or _IP_ADDRESS.fullmatch(domain) is not None:
                 continue  # ("ssh root@192.168.1.10": a login to a machine, not an address)
             if " " in local or "\t" in local:
-                local = _SPELLED_DASH.sub("-", _SPELLED_UNDERSCORE.sub("_", _SPELLED_DOT.sub(".", local)))
+                local = _SPELLED_SEPARATOR.sub(lambda m: _LOCAL_SEPARATORS.get(m.group(1), "."), local)
             value = f"{local}@{domain}"
             if "." in domain and self.resources.domain_allowed(domain):
                 continue  # crisis lines' and public services' addresses are resources, not contact

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from offsite.detectors.base import Candidate, Detector
 from offsite.lexicon import Platform
 from offsite.models import Context, Kind, Surface
-from offsite.normalize import View, Views
+from offsite.normalize import SPACED_SEPARATOR, View, Views
 from offsite.resources import Mention
 
 _HANDLE = r"@?(?:live:\.?)?[a-z0-9_](?:[a-z0-9_.\-,']{0,40}[a-z0-9_])?(?:#\d{4}|#[a-z0-9]{2,5}\b)?"
@@ -36,7 +36,7 @@ _AFTER = re.compile(
     r"[ \t]*(?:,[ \t]*(?=[a-z@]))?(?:[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?[ \t]*){0,2}(?:(?P<label>(?:id|name|username|user name|user|handle|acc|account|addy|tag"
     r"|friend code|code)\b|@)[ \t]*)?"
     r"(?P<link>(?:,[ \t]*)?(?:is|'s|s|es|ist|e|est|c'est|cest|c est|its|it's|it is|me[ \t]+at|me[ \t]+on|me,?[ \t]+i'?m|at|me|as|under"
-    r"|i'?m|soy|sou|ich bin|sono|iz|sous le nom de|sous le pseudo|unter dem namen|con el nombre de|como"
+    r"|i'?m|soy|sou|ich bin|sono|iz|sous le nom de|sous le pseudo|unter dem namen|con el nombre de"
     r"|como|comme|als|both|everywhere|on both|on all|on all of them|aku|gue|gw|ku)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
     r"|=>|\(|\[|\"|[\u2190-\u21ff\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?)?"
     rf"{_GAP}(?P<open>[(\[\"'\u2018\u201c]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_])|\$(?=[a-z]))?"
@@ -54,7 +54,6 @@ _OWN_COMMUNITY = re.compile(
     r"|we\s+(?:made|run|started|created))\b"
 )
 _MINE_AFTER = re.compile(r"[ \t,:\-]*(?:it'?s[ \t]+|that'?s[ \t]+)?mine\b(?=[ \t]*(?:$|[.,!?;)]|lol\b|haha\b))")
-_SPACING = re.compile(r"[ .\-_*]")
 # Link words that are also ordinary words in their language ("e" = "and", "aku" = "I")
 _AMBIGUOUS_LINKS = frozenset({"e", "aku", "gue", "gw", "ku"})
 # a reduplicated word ("diem-diem", "pelan-pelan") is a word, not a hyphenated handle
@@ -261,7 +260,7 @@ class HandleDetector(Detector):
         if typed.lower() == word:
             return False
         # "I N S T A G R A M ruined my self esteem": capitals spaced out are emphasis, not disguise
-        compact = _SPACING.sub("", typed)
+        compact = SPACED_SEPARATOR.sub("", typed)
         return not (compact.isupper() and compact.lower() == word)
 
     def _nearest(self, mentions: list[Mention], pos: int) -> Platform:
