@@ -81,6 +81,12 @@ class Guard:
         self.conversations = ConversationTracker(
             self.detection, state if state is not None else MemoryStateStore(), window)
 
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Wait until the detectors' compiled prefilters are built (a few seconds the first time
+        on a machine, milliseconds once cached; see ``offsite.prefilter``). Checks made earlier
+        give the same decisions, only slower. True when ready within ``timeout`` seconds."""
+        return self.detection.wait_ready(timeout)
+
     def detect(self, text: str, context: Context | None = None, *, explain: bool = False) -> CheckResult:
         """Findings in one text, without deciding anything."""
         return self._detect(text, context or Context(), explain, None)

@@ -3,6 +3,8 @@ merge their findings (overlaps resolved in favour of the more specific, more con
 
 from __future__ import annotations
 
+import time
+
 from offsite.detectors.base import Detector, Trace
 from offsite.models import Context, Finding, Kind
 from offsite.normalize import Views
@@ -33,6 +35,18 @@ class Detection:
         for detector in self.detectors:
             found.extend(detector.run(views, context, trace))
         return merge(found)
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Wait until every detector's compiled prefilter is built (they are compiled in the
+        background, or loaded from the cache directory, and only ever make detection faster: the
+        findings are the same before and after). True when all were ready within ``timeout``."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for detector in self.detectors:
+            for prefilter in detector.prefilters:
+                left = None if deadline is None else max(0.0, deadline - time.monotonic())
+                if not prefilter.wait(left):
+                    return False
+        return True
 
 
 def merge(findings: list[Finding]) -> list[Finding]:

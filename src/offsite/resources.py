@@ -29,6 +29,9 @@ class DetectionSettings:
     public_domains: tuple[str, ...] = ()
     #: More @-words that are on-site mentions (``@mods``), in addition to the built-in list.
     on_site_mentions: tuple[str, ...] = ()
+    #: Speed only, never what is found: let the detectors skip work with compiled prefilters
+    #: (``offsite.prefilter``; Hyperscan). ``False`` runs every pattern everywhere.
+    compiled_prefilters: bool = True
 
 
 @dataclass(frozen=True, slots=True)

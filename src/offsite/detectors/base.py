@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from offsite.models import Context, Finding, Kind, TraceStep
 from offsite.normalize import View, Views
+from offsite.prefilter import RegexPrefilter, shared_prefilter
 from offsite.resources import Resources
 
 
@@ -62,8 +63,19 @@ class Detector(ABC):
     #: Candidates below this confidence are rejected by the default validation.
     min_confidence: float = 0.5
 
+    #: the compiled prefilters this detector asks (see :meth:`prefilter`)
+    prefilters: tuple[RegexPrefilter, ...] = ()
+
     def __init__(self, resources: Resources) -> None:
         self.resources = resources
+
+    def prefilter(self, patterns: Sequence[str | re.Pattern[str]]) -> RegexPrefilter:
+        """A compiled prefilter of ``patterns`` (shared by every detector that asks for the same
+        ones): one scan of a text answers which of them may match it, so that work which can only
+        follow a match is skipped exactly where none is possible. Kept in ``prefilters``."""
+        built = shared_prefilter(patterns, enabled=self.resources.settings.compiled_prefilters)
+        self.prefilters = (*self.prefilters, built)
+        return built
 
     def detect(self, text: str, context: Context | None = None) -> list[Finding]:
         """Findings of this detector alone in ``text``."""

@@ -145,6 +145,9 @@ class SolicitationDetector(Detector):
             r"(?<![a-z0-9'])" + trie_alternation(w for w in self.gate if w not in ("#", "@")) + r"(?![a-z0-9])"
             + (f"|[{re.escape(symbols)}]" if symbols else "")
         )
+        # One compiled scan tells which rules may match a text at all (a superset: assertions
+        # dropped); on most messages none can, and no sentence is searched.
+        self._rules_prefilter = self.prefilter([rule.source for rule in self.rules])
         negations = sorted(lexicon.negations, key=len, reverse=True)
         # a negation reaches over a few words, never over "but" ("the rules say no but could we ...")
         self.negation = re.compile(
@@ -194,6 +197,8 @@ class SolicitationDetector(Detector):
     def _matches(self, text: str) -> Iterator[tuple[int, int, int]]:
         """(start, end, rule index) of rule matches. Only sentences holding a gate word are
         searched, and only with the rules that mention one of that sentence's gate words."""
+        if not self._rules_prefilter.candidates(text):
+            return  # no rule can match anywhere in the text (most messages; cheaper than the gate)
         hits = list(self._gate_words.finditer(text))
         if not hits:
             return

@@ -66,6 +66,8 @@ class UrlDetector(Detector):
         super().__init__(resources)
         # (host, kind) -> _valid_host's answer: a pure function of the host and the lexicon,
         # asked again and again for the same few hosts (and 60,000 times for one in a flood)
+        # one compiled scan tells whether a link, or the disguise of one, can be in a text at all
+        self._shapes = self.prefilter((_URL, _LINK_DISGUISE))
         self._hosts: BoundedMemo[tuple[str, str], tuple[str | None, int]] = BoundedMemo(
             lambda key: self._read_host(*key), _HOST_CACHE)
 
@@ -76,6 +78,8 @@ class UrlDetector(Detector):
         if ("." not in text and ":" not in text and "dot" not in text and "/" not in text
                 and "slash" not in text and "barra" not in text):
             return
+        if not self._shapes.candidates(text):
+            return  # neither a link nor a disguised one can match anywhere ("i'm 16. it's hard")
         found = []
         # a scheme needs ":", a www link "www", a bare domain a dot between letters or digits
         matches = _URL.finditer(text) if _URL_HINT.search(text) is not None else ()

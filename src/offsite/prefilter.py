@@ -1,0 +1,425 @@
+"""A superset prefilter for a set of Python regular expressions: one Hyperscan scan of a text
+tells which of the patterns *may* match it, so the exact ``re`` patterns (and the Python logic
+around them) run only where they can.
+
+Each pattern is parsed with Python's own regex parser and rewritten into a pattern that matches
+everywhere the original can and possibly more: assertions (``\\b``, ``^``, look-arounds) are
+dropped, back-references become "anything", ``\\w``/``\\d``/``\\s`` and negated classes keep their
+exact ASCII members and admit every non-ASCII character. Hyperscan then scans the UTF-8 text once
+for all of them, in linear time, with no backtracking. A pattern that cannot be rewritten or
+compiled is reported as a candidate for every text, so the prefilter never loses a match; it only
+spares the work where no match is possible.
+
+Hyperscan is optional at run time: where the ``hyperscan`` package cannot be imported (a platform
+without its wheels), :class:`RegexPrefilter` says every pattern is a candidate and the detectors
+run as they would without it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import logging
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Sequence, Set
+from pathlib import Path
+from typing import Any
+
+
+def _optional(name: str) -> Any:
+    """A module that may be missing here (None then)."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:  # pragma: no cover - depends on the platform
+        return None
+
+
+# the compiled engine; optional so that offsite still installs where it has no wheel
+_hs = _optional("hyperscan")
+# Python's own regex parser (3.11+): its tree is what the rewrite reads
+_c = _optional("re._constants")
+_parser = _optional("re._parser")
+
+log = logging.getLogger("offsite.prefilter")
+
+#: the byte that stands for every character above ASCII in the scanned text
+_NON_ASCII = r"\x80"
+#: changes whenever the rewrite does, so that no database of an older rewrite is loaded
+_REWRITE_VERSION = 2
+_ASCII_LETTERS = frozenset(range(ord("a"), ord("z") + 1)) | frozenset(range(ord("A"), ord("Z") + 1))
+_NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
+
+
+class UnsupportedPattern(ValueError):
+    """A pattern the rewrite does not handle (it is then a candidate for every text)."""
+
+
+def available() -> bool:
+    """True when the compiled engine can be used here."""
+    return _hs is not None and _parser is not None
+
+
+class RegexPrefilter:
+    """Which of ``patterns`` (compiled Python patterns, or sources without flags) may match a text.
+
+    :meth:`candidates` answers a set of indices into ``patterns`` that includes every pattern
+    with a match anywhere in the text (``re.search`` would find one). Compiling a few hundred long
+    patterns takes Hyperscan seconds, so it happens in a background thread (or is loaded from the
+    cache directory, where an earlier process left it); until it is done every pattern is a
+    candidate, which changes nothing but speed. Thread-safe: each thread scans with scratch
+    space of its own."""
+
+    def __init__(self, patterns: Sequence[str | re.Pattern[str]], *, cache_dir: Path | None = None,
+                 background: bool = True, enabled: bool = True) -> None:
+        self.size = len(patterns)
+        #: each pattern as (source, flags)
+        self.sources: tuple[tuple[str, int], ...] = tuple(
+            (p.pattern, p.flags) if isinstance(p, re.Pattern) else (p, 0) for p in patterns)
+        #: every index: the answer while (or where) no database narrows it
+        self.everything: frozenset[int] = frozenset(range(self.size))
+        #: indices the prefilter cannot rule out, added to every answer
+        self.always: frozenset[int] = self.everything
+        self._database: Any = None
+        self._local = threading.local()
+        self._ready = threading.Event()
+        self._thread: threading.Thread | None = None
+        if not enabled or not available() or not patterns:
+            self._ready.set()
+            return
+        self._key = _cache_key(self.sources)
+        self._cache_dir = cache_dir
+        if background:
+            # a daemon: a short-lived process (one CLI check) exits without waiting for it
+            self._thread = threading.Thread(target=self._build, args=(list(self.sources),), name="offsite-prefilter",
+                                            daemon=True)
+            self._thread.start()
+        else:
+            self._build(list(self.sources))
+
+    @property
+    def active(self) -> bool:
+        """True when a compiled database narrows the candidates."""
+        return self._database is not None
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until the database is compiled or loaded (or known to be unavailable); True when
+        that happened within ``timeout`` seconds. (In a process forked while it was being
+        compiled there is no thread building it: it stays unavailable, and this returns False.)"""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self._ready.is_set()
+
+    def candidates(self, text: str) -> frozenset[int]:
+        """Indices of the patterns that may match somewhere in ``text``."""
+        database = self._database
+        if database is None:
+            return self.everything
+        found: set[int] = set(self.always)
+        database.scan(scan_bytes(text), match_event_handler=_collect, context=found, scratch=self._scratch())
+        return frozenset(found)
+
+    def _scratch(self) -> Any:
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = _hs.Scratch(self._database)
+        return scratch
+
+    def _build(self, sources: list[tuple[str, int]]) -> None:
+        """Load the database from the cache directory, or rewrite, compile and store it."""
+        try:
+            loaded = _load(self._cache_dir, self._key)
+            if loaded is not None:
+                database, always = loaded
+            else:
+                database, always = _compile_all(sources)
+                if database is not None:
+                    _store(self._cache_dir, self._key, database, always)
+            self.always = frozenset(always)
+            self._database = database
+        except Exception as exc:  # never fatal: without a database every pattern simply runs
+            log.warning("prefilter unavailable (%s); detection runs without it", type(exc).__name__)
+        finally:
+            self._ready.set()
+
+
+def _collect(index: int, _start: int, _end: int, _flags: int, found: set[int]) -> None:
+    found.add(index)
+
+
+def shared_prefilter(patterns: Sequence[str | re.Pattern[str]], *, enabled: bool = True) -> RegexPrefilter:
+    """One :class:`RegexPrefilter` per distinct set of patterns in this process (every guard built
+    with the same rules shares it; the database is read-only once built), cached on disk in
+    :func:`cache_directory`. ``enabled=False``: one that narrows nothing."""
+    if not enabled:
+        return RegexPrefilter(patterns, enabled=False)
+    return _shared(tuple(patterns), cache_directory())
+
+
+@functools.lru_cache(maxsize=16)
+def _shared(patterns: tuple[str | re.Pattern[str], ...], cache_dir: Path | None) -> RegexPrefilter:
+    return RegexPrefilter(patterns, cache_dir=cache_dir)
+
+
+def cache_directory() -> Path | None:
+    """Where compiled databases are kept between processes: ``$OFFSITE_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/offsite``, else ``~/.cache/offsite``; ``OFFSITE_CACHE_DIR=""`` keeps none."""
+    configured = os.environ.get("OFFSITE_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured.strip() else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "offsite"
+
+
+def _cache_key(sources: Sequence[tuple[str, int]]) -> str:
+    digest = hashlib.sha256()
+    version = getattr(_hs, "__version__", "?") if _hs is not None else "-"
+    digest.update(f"offsite-prefilter {_REWRITE_VERSION}|hyperscan {version}|{len(sources)}".encode())
+    for source, flags in sources:
+        digest.update(f"\0{flags}\0".encode() + source.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:40]
+
+
+def _load(cache_dir: Path | None, key: str) -> tuple[Any, set[int]] | None:
+    """The database stored under ``key``, or None (none stored, unreadable, or built for another
+    machine: it is then compiled again)."""
+    if cache_dir is None:
+        return None
+    path = cache_dir / f"prefilter-{key}.hsdb"
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        header, _, blob = raw.partition(b"\n")
+        always = {int(i) for i in header.decode("ascii").split(",") if i}
+        return _hs.loadb(blob, _hs.HS_MODE_BLOCK), always
+    except Exception:  # a stale or foreign file: compile again (and overwrite it)
+        log.debug("prefilter cache %s unreadable; compiling", path.name)
+        return None
+
+
+def _store(cache_dir: Path | None, key: str, database: Any, always: set[int]) -> None:
+    """Keep the compiled database for the next process (best effort: a read-only or missing
+    directory only costs the next process the compile)."""
+    if cache_dir is None:
+        return
+    try:
+        cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        final = cache_dir / f"prefilter-{key}.hsdb"
+        header = ",".join(str(i) for i in sorted(always)).encode("ascii")
+        with tempfile.NamedTemporaryFile(dir=cache_dir, prefix=".prefilter-", delete=False) as handle:
+            handle.write(header + b"\n" + _hs.dumpb(database))
+        os.replace(handle.name, final)
+    except OSError as exc:
+        log.debug("prefilter cache not written (%s)", type(exc).__name__)
+
+
+def scan_bytes(text: str) -> bytes:
+    """``text`` as the prefilter reads it: one byte per character, every character above ASCII
+    read as the byte 0x80 (so offsets stay those of the text, and classes stay small)."""
+    if text.isascii():
+        return text.encode("ascii")
+    return _NON_ASCII_CHAR.sub("\x80", text).encode("latin-1")
+
+
+def _compile_all(sources: list[tuple[str, int]]) -> tuple[Any, set[int]]:
+    """The database of every pattern that can be rewritten and compiled, and the indices of the
+    others (always candidates)."""
+    always: set[int] = set()
+    converted: list[tuple[int, bytes, int]] = []
+    for index, (source, flags) in enumerate(sources):
+        try:
+            rewritten = superset_pattern(source, flags)
+        except (UnsupportedPattern, re.error, RecursionError):
+            always.add(index)
+            continue
+        hs_flags = _hs.HS_FLAG_SINGLEMATCH | _hs.HS_FLAG_PREFILTER | _hs.HS_FLAG_ALLOWEMPTY
+        converted.append((index, rewritten.encode("ascii"), hs_flags))
+    database, rejected = _compile(converted)
+    if rejected:
+        log.debug("prefilter: %d of %d patterns always run", len(rejected), len(sources))
+    return database, always | rejected
+
+
+def _compile(converted: list[tuple[int, bytes, int]]) -> tuple[Any, set[int]]:
+    """A block-mode database of the rewritten patterns, and the indices Hyperscan rejected."""
+    if not converted:
+        return None, set()
+    try:
+        return _database(converted), set()
+    except _hs.error:
+        pass
+    # find the patterns it will not take, one by one (only when some fail)
+    kept, rejected = [], set()
+    for item in converted:
+        try:
+            _database([item])
+            kept.append(item)
+        except _hs.error:
+            rejected.add(item[0])
+    return (_database(kept) if kept else None), rejected
+
+
+def _database(items: list[tuple[int, bytes, int]]) -> Any:
+    database = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+    database.compile(expressions=[i[1] for i in items], ids=[i[0] for i in items],
+                     elements=len(items), flags=[i[2] for i in items])
+    return database
+
+
+# --- the rewrite --------------------------------------------------------------------------------
+
+
+def superset_pattern(source: str, flags: int = 0) -> str:
+    """A Hyperscan pattern over :func:`scan_bytes` that matches wherever the Python pattern
+    ``source`` (compiled with ``flags``) can match the text. Case-insensitive parts are spelled
+    out as classes of both cases, so one database holds patterns of either kind."""
+    if _parser is None:
+        raise UnsupportedPattern("no regex parser")
+    parsed = _parser.parse(source, flags)
+    state = parsed.state
+    caseless = bool(state.flags & re.IGNORECASE)
+    dotall = bool(state.flags & re.DOTALL)
+    return _sequence(list(parsed), caseless, dotall)
+
+
+def _sequence(items: list[tuple[Any, Any]], caseless: bool, dotall: bool) -> str:
+    return "".join(_item(op, av, caseless, dotall) for op, av in items)
+
+
+def _item(op: Any, av: Any, caseless: bool, dotall: bool) -> str:
+    c = _c
+    assert c is not None
+    if op is c.LITERAL:
+        return _literal(av, caseless)
+    if op is c.NOT_LITERAL:
+        return _char_class({ch for ch in range(128) if ch != av}, non_ascii=True)
+    if op is c.ANY:
+        return "[^\\n]" if not dotall else "[\\x00-\\xff]"
+    if op is c.IN:
+        return _in(av, caseless)
+    if op is c.CATEGORY:
+        return _in([(c.CATEGORY, av)], caseless)
+    if op is c.BRANCH:
+        return "(?:" + "|".join(_sequence(list(branch), caseless, dotall) for branch in av[1]) + ")"
+    if op is c.SUBPATTERN:
+        _group, add_flags, del_flags, pattern = av
+        inner_caseless = (caseless or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE
+        inner_dotall = (dotall or bool(add_flags & re.DOTALL)) and not del_flags & re.DOTALL
+        return "(?:" + _sequence(list(pattern), inner_caseless, inner_dotall) + ")"
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        low, high, pattern = av
+        body = _sequence(list(pattern), caseless, dotall)
+        if not body:
+            return ""
+        if high is c.MAXREPEAT or high == c.MAXREPEAT:
+            bounds = "*" if low == 0 else ("+" if low == 1 else f"{{{low},}}")
+        elif low == high:
+            bounds = f"{{{low}}}"
+        else:
+            bounds = f"{{{low},{high}}}"
+        return "(?:" + body + ")" + bounds
+    if op is c.ATOMIC_GROUP:
+        return "(?:" + _sequence(list(av), caseless, dotall) + ")"
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return ""  # an assertion only ever narrows a match: dropped, the rest is a superset
+    if op is c.GROUPREF:
+        return "[\\x00-\\xff]*"
+    if op is c.GROUPREF_EXISTS:
+        _group, yes, no = av
+        branches = [_sequence(list(yes), caseless, dotall), _sequence(list(no), caseless, dotall) if no else ""]
+        return "(?:" + "|".join(branches) + ")"
+    raise UnsupportedPattern(f"regex operation {op}")
+
+
+def _literal(code: int, caseless: bool) -> str:
+    if code >= 128:
+        # caseless, the Kelvin sign and the long s match "k" and "s": every ASCII letter then
+        return _char_class(_ASCII_LETTERS, non_ascii=True) if caseless else _NON_ASCII
+    char = chr(code)
+    if caseless and char.isalpha():
+        # "k" and "s" also match the Kelvin sign and the long s under re.IGNORECASE
+        return _char_class({ord(char.lower()), ord(char.upper())}, non_ascii=True)
+    if char.isalnum():
+        return char
+    return _byte(code)
+
+
+def _byte(code: int) -> str:
+    return f"\\x{code:02x}"
+
+
+_CATEGORIES = (("DIGIT", r"\d"), ("WORD", r"\w"), ("SPACE", r"\s"), ("LINEBREAK", r"\n"))
+
+
+@functools.cache
+def _category_members(code: Any) -> frozenset[int]:
+    """ASCII members of a category (``\\d``, ``\\w``, ``\\s`` and their negations)."""
+    name = str(code).upper()
+    bases = [base for word, base in _CATEGORIES if word in name]
+    if not bases:
+        raise UnsupportedPattern(f"category {code}")
+    test = re.compile(f"[^{bases[0]}]" if "NOT_" in name else f"[{bases[0]}]")
+    return frozenset(ch for ch in range(128) if test.match(chr(ch)))
+
+
+def _in(items: list[tuple[Any, Any]], caseless: bool) -> str:
+    """A character class: its exact ASCII members; non-ASCII ones admitted generously."""
+    c = _c
+    assert c is not None
+    members: set[int] = set()
+    ranges: list[tuple[int, int]] = []
+    negate = False
+    generous = caseless
+    for op, av in items:
+        if op is c.NEGATE:
+            negate = True
+        elif op is c.LITERAL:
+            if av < 128:
+                members.add(av)
+            else:
+                ranges.append((av, av))
+        elif op is c.RANGE:
+            low, high = av
+            members.update(range(low, min(high, 127) + 1))
+            if high >= 128:
+                ranges.append((max(low, 128), high))
+        elif op is c.CATEGORY:
+            members |= _category_members(av)
+            generous = True
+        else:
+            raise UnsupportedPattern(f"class item {op}")
+    if caseless:
+        members |= {ord(chr(m).swapcase()) for m in members if chr(m).isalpha()}
+        if ranges and not negate:
+            members |= _ASCII_LETTERS  # a non-ASCII letter may fold to an ASCII one
+    if negate:
+        return _char_class(set(range(128)) - members, non_ascii=True)
+    if generous:
+        return _char_class(members, non_ascii=True)
+    return _char_class(members, non_ascii=False, extra=ranges)
+
+
+def _char_class(members: Set[int], *, non_ascii: bool, extra: Sequence[tuple[int, int]] = ()) -> str:
+    parts = []
+    for low, high in _runs(sorted(members)):
+        parts.append(_byte(low) if low == high else f"{_byte(low)}-{_byte(high)}")
+    if non_ascii or extra:
+        parts.append(_NON_ASCII)
+    if not parts:
+        raise UnsupportedPattern("an empty character class")
+    return "[" + "".join(parts) + "]"
+
+
+def _runs(values: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for value in values:
+        if runs and runs[-1][1] == value - 1:
+            runs[-1] = (runs[-1][0], value)
+        else:
+            runs.append((value, value))
+    return runs

@@ -1,0 +1,203 @@
+"""The compiled prefilter (``offsite.prefilter``): a superset of every pattern it stands for, so
+that a detector skipping work on its answer finds exactly what it found without it.
+
+* table: tricky regex constructs, with texts each must (or cannot) match;
+* property (hypothesis): over random texts, every pattern ``re.search`` matches is a candidate,
+  for the real patterns of the detectors;
+* equivalence: a guard with the prefilters finds the same findings as one without, on every
+  text of the development sets;
+* fallbacks: no engine, a pattern it cannot take, a stale cache file, a fork mid-compile.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from offsite import Context, Guard
+from offsite import prefilter as prefilter_module
+from offsite.prefilter import RegexPrefilter, available, scan_bytes, superset_pattern
+from offsite.resources import DetectionSettings
+
+DEV = Path(__file__).parent / "data" / "dev"
+
+pytestmark = pytest.mark.skipif(not available(), reason="hyperscan is not installed here")
+
+#: (pattern, flags, texts it matches, texts it cannot match)
+CASES: list[tuple[str, int, list[str], list[str]]] = [
+    (r"(?<![a-z])snap\b", 0, ["my snap", "snap!", "xsnap", "snapped"], ["sn ap", "s"]),
+    (r"^add me$", 0, ["add me", "please add me now"], ["add  me", "ad me"]),
+    (r"(?i:zoom) call", 0, ["ZOOM call", "Zoom call"], ["zoom CALL", "zoomcall"]),
+    (r"k\w+", re.IGNORECASE, ["KIK", "\u212aik"], ["k"]),
+    (r"p[aá]senme", 0, ["pásenme", "pasenme", "p\u00e0senme"], ["psenme"]),
+    (r"[^\W\d_]{3}\d", 0, ["abc1", "été9", "\u0436\u0436\u04361"], ["ab_1", "12a1"]),
+    (r"(\w)\1{2}", 0, ["aaa", "abc"], ["", "  "]),
+    (r"(?P<q>')?hi(?(q)'|!)", 0, ["'hi'", "hi!", "hi'"], ["h i"]),
+    (r"(?>ab|a)c", 0, ["abc", "ac"], ["bc"]),
+    (r"x++y", 0, ["xxy"], ["y"]),
+    (r"\s+at\s+", 0, [" at ", "\u00a0at\u2003"], ["at", "cat"]),
+    (r"[^a-z]+", re.IGNORECASE, ["123", "\u00e9"], ["abc", "ABC"]),
+    (r"\.", 0, ["a.b"], ["ab"]),
+    (r"\u00e9t\u00e9", 0, ["\u00e9t\u00e9"], ["ete"]),
+    (r"a{2,}b{0,3}", re.DOTALL, ["aab", "aaaaa"], ["ab"]),
+    (r"(?s:a.b)", 0, ["a\nb"], ["ab"]),
+    (r"a.b", 0, ["axb"], []),
+]
+
+
+def _scanned(pattern: str, flags: int, text: str) -> bool:
+    """Whether the rewritten pattern matches the text as the prefilter scans it (checked with
+    Python's ``re`` on the bytes, which reads the rewrite's syntax the same way)."""
+    return re.search(superset_pattern(pattern, flags).encode("ascii"), scan_bytes(text)) is not None
+
+
+@pytest.mark.parametrize(("pattern", "flags", "matching", "other"), CASES)
+def test_rewrite_is_a_superset(pattern: str, flags: int, matching: list[str], other: list[str]) -> None:
+    compiled = re.compile(pattern, flags)
+    prefilter = RegexPrefilter([compiled], background=False)
+    assert prefilter.active and not prefilter.always
+    for text in matching + other:
+        if compiled.search(text) is not None:
+            assert prefilter.candidates(text) == {0}, text
+            assert _scanned(pattern, flags, text), text
+
+
+@pytest.mark.parametrize(("pattern", "flags", "matching", "other"), CASES)
+def test_rewrite_narrows(pattern: str, flags: int, matching: list[str], other: list[str]) -> None:
+    prefilter = RegexPrefilter([re.compile(pattern, flags)], background=False)
+    for text in other:
+        assert prefilter.candidates(text) == frozenset(), text
+
+
+def test_indices_and_answers_per_pattern() -> None:
+    patterns = [re.compile(r"\bsnap\b"), re.compile(r"\d{7}"), re.compile(r"@\w+")]
+    prefilter = RegexPrefilter(patterns, background=False)
+    assert prefilter.candidates("call 5550192 or snap") == {0, 1}
+    assert prefilter.candidates("@jane") == {2}
+    assert prefilter.candidates("nothing here") == frozenset()
+    assert prefilter.candidates("") == frozenset()
+
+
+def test_without_the_engine_every_pattern_is_a_candidate(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prefilter_module, "_hs", None)
+    prefilter = RegexPrefilter([r"a", r"b"], background=False)
+    assert not prefilter.active
+    assert prefilter.candidates("zzz") == {0, 1}
+    assert prefilter.wait(0)
+
+
+def test_disabled_narrows_nothing() -> None:
+    prefilter = RegexPrefilter([r"a"], enabled=False)
+    assert not prefilter.active and prefilter.candidates("zzz") == {0}
+
+
+def test_a_pattern_it_cannot_rewrite_always_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = prefilter_module.superset_pattern
+
+    def refuse_b(source: str, flags: int = 0) -> str:
+        if source == "b":
+            raise prefilter_module.UnsupportedPattern("test")
+        return real(source, flags)
+
+    monkeypatch.setattr(prefilter_module, "superset_pattern", refuse_b)
+    prefilter = RegexPrefilter(["a", "b"], background=False)
+    assert prefilter.always == {1}
+    assert prefilter.candidates("zzz") == {1}
+    assert prefilter.candidates("a") == {0, 1}
+
+
+def test_cache_is_written_read_and_survives_a_bad_file(tmp_path: Path) -> None:
+    patterns = [re.compile(r"\bkik\b"), re.compile(r"wh?ats ?app")]
+    first = RegexPrefilter(patterns, cache_dir=tmp_path, background=False)
+    files = list(tmp_path.glob("prefilter-*.hsdb"))
+    assert len(files) == 1
+    assert prefilter_module._load(tmp_path, first._key) is not None
+    second = RegexPrefilter(patterns, cache_dir=tmp_path, background=False)
+    assert second.candidates("add me on whatsapp") == {1}
+    files[0].write_bytes(b"\nnot a database")
+    third = RegexPrefilter(patterns, cache_dir=tmp_path, background=False)
+    assert third.active and third.candidates("kik?") == {0}
+    assert prefilter_module._load(tmp_path, first._key) is not None  # rewritten
+
+
+def test_background_build_and_threads(tmp_path: Path) -> None:
+    patterns = [re.compile(rf"\bword{chr(ord('a') + i)}\b") for i in range(20)]
+    prefilter = RegexPrefilter(patterns, cache_dir=tmp_path)
+    assert prefilter.wait(60)
+    answers: list[frozenset[int]] = []
+
+    def scan() -> None:
+        for _ in range(200):
+            answers.append(prefilter.candidates("wordd and wordr"))
+
+    threads = [threading.Thread(target=scan) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert set(answers) == {frozenset({3, 17})}
+
+
+@pytest.fixture(scope="module")
+def guard() -> Guard:
+    built = Guard()
+    assert built.wait_ready(300)
+    return built
+
+
+@pytest.fixture(scope="module")
+def plain_guard() -> Guard:
+    return Guard(DetectionSettings(compiled_prefilters=False))
+
+
+def test_every_detector_prefilter_is_built(guard: Guard) -> None:
+    prefilters = [p for d in guard.detection.detectors for p in d.prefilters]
+    assert len(prefilters) >= 4
+    assert all(p.active for p in prefilters)
+    assert all(not p.always for p in prefilters)  # every real pattern could be rewritten and compiled
+
+
+def _dev_texts() -> list[str]:
+    texts: list[str] = []
+    for path in sorted(DEV.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                case = json.loads(line)
+                texts.extend([case["text"]] if "text" in case else [m["text"] for m in case["messages"]])
+    return texts
+
+
+def test_same_findings_with_and_without_prefilters(guard: Guard, plain_guard: Guard) -> None:
+    texts = _dev_texts()
+    assert len(texts) > 8000
+    context = Context()
+    different = []
+    for text in texts:
+        fast = guard.detect(text, context).findings
+        plain = plain_guard.detect(text, context).findings
+        if fast != plain:
+            different.append(text)
+    assert different == []
+
+
+_ALPHABET = st.sampled_from([
+    *"abcdeghiklmnoprstuwyz0123456789 .@:/_-#'?!", "snap", "insta", " at ", " dot ", "gmail", "com", "add me",
+    "discord", "number", "street", "whatsapp", "é", "ñ", "\u212a", "Ж", "\u00a0", "\n", "www.", "http://",
+])
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_ALPHABET, max_size=40).map("".join))
+def test_real_patterns_superset_property(guard: Guard, text: str) -> None:
+    for detector in guard.detection.detectors:
+        for prefilter in detector.prefilters:
+            found = prefilter.candidates(text)
+            for index, (source, flags) in enumerate(prefilter.sources):
+                if index not in found:
+                    assert re.search(source, text, flags) is None, (detector.name, index, text)
