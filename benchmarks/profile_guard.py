@@ -218,6 +218,7 @@ def run(count: int, seed: int, top: int, min_seconds: float, profiler: str, chec
     long_texts = [m.text for m in traffic if len(m.text) > 500]
     context = Context()
     plain = Guard()
+    plain.wait_ready(600)  # compiled prefilters built before anything is profiled
     report: dict[str, Any] = {"machine": machine_info(), "traffic": {"count": count, "seed": seed},
                               "rounds": rounds, "clock": clock_name, "profiles": {}, "timings": {}}
     for name, texts in (("traffic_clean", clean), ("traffic_violation", flagged),

@@ -39,7 +39,7 @@ from benchmarks.common import (
     time_calls,
 )
 from benchmarks.traffic import generate
-from offsite import Context, Guard
+from offsite import Context, DetectionSettings, Guard
 
 #: Targets of issue 3 (realistic traffic, one core) and of the adversarial inputs.
 TARGET_MSGS_PER_S = 20_000
@@ -80,9 +80,13 @@ class AdversarialResult:
                 "findings": self.findings, "limit_s": self.limit_s}
 
 
-def make_guard(prototype: bool = False) -> Guard:
-    """A default guard, with the profile_guard speed-up prototype installed when asked."""
-    guard = Guard()
+def make_guard(prototype: bool = False, prefilters: bool = True) -> Guard:
+    """A default guard, with the profile_guard speed-up prototype installed when asked, and its
+    compiled prefilters built before anything is timed (``prefilters=False``: without them, the
+    code path of the fifth session)."""
+    guard = Guard(DetectionSettings(compiled_prefilters=prefilters))
+    if not guard.wait_ready(600):
+        raise BenchmarkError("the compiled prefilters were not built within 600 s")
     if prototype:
         from benchmarks.profile_guard import install_prototype
 
@@ -90,8 +94,9 @@ def make_guard(prototype: bool = False) -> Guard:
     return guard
 
 
-def _adversarial_child(name: str, size: int, prototype: bool, clock_name: str, queue: Any) -> None:
-    guard = make_guard(prototype)
+def _adversarial_child(name: str, size: int, prototype: bool, clock_name: str, queue: Any,
+                       prefilters: bool = True) -> None:
+    guard = make_guard(prototype, prefilters)
     guard.check("warm up: jo@example.com 555 0192")
     text = ADVERSARIAL[name][1](size)
     # The first 1,000 characters first, untimed: what a guard sets up once, on first sight of a
@@ -105,13 +110,13 @@ def _adversarial_child(name: str, size: int, prototype: bool, clock_name: str, q
 
 
 def time_adversarial(name: str, size: int, limit_s: float, prototype: bool = False,
-                     clock_name: str = "cpu") -> AdversarialResult:
+                     clock_name: str = "cpu", prefilters: bool = True) -> AdversarialResult:
     """Check one adversarial text in a child process; ``seconds`` is None past ``limit_s``
     (the child is stopped after ``limit_s`` of wall time plus its start-up)."""
     get_clock(clock_name)
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_adversarial_child, args=(name, size, prototype, clock_name, queue))
+    proc = ctx.Process(target=_adversarial_child, args=(name, size, prototype, clock_name, queue, prefilters))
     proc.start()
     proc.join(limit_s + 15)  # child start-up (building the guard) is not timed
     if proc.is_alive():
@@ -128,13 +133,13 @@ def time_adversarial(name: str, size: int, limit_s: float, prototype: bool = Fal
 
 
 def run_adversarial(sizes: Sequence[int], limit_s: float, prototype: bool = False,
-                    clock_name: str = "cpu") -> list[AdversarialResult]:
+                    clock_name: str = "cpu", prefilters: bool = True) -> list[AdversarialResult]:
     """Every adversarial input at growing sizes; a size that runs over the limit stops the
     larger sizes of that input."""
     out: list[AdversarialResult] = []
     for name in ADVERSARIAL:
         for size in sorted(sizes):
-            result = time_adversarial(name, size, limit_s, prototype, clock_name)
+            result = time_adversarial(name, size, limit_s, prototype, clock_name, prefilters)
             out.append(result)
             if result.seconds is None:
                 break
@@ -143,9 +148,9 @@ def run_adversarial(sizes: Sequence[int], limit_s: float, prototype: bool = Fals
 
 def run(count: int, seed: int, sizes: Sequence[int], limit_s: float, min_seconds: float,
         prototype: bool = False, case_files: Sequence[Path] | None = None, rounds: int = 3,
-        clock_name: str = "cpu") -> dict[str, Any]:
+        clock_name: str = "cpu", prefilters: bool = True) -> dict[str, Any]:
     """Every measurement; returns the JSON-ready report."""
-    guard = make_guard(prototype)
+    guard = make_guard(prototype, prefilters)
     context = Context()
 
     def check(text: str) -> object:
@@ -153,6 +158,14 @@ def run(count: int, seed: int, sizes: Sequence[int], limit_s: float, min_seconds
 
     files = load_case_files(case_files if case_files is not None else default_case_files())
     shared = texts_of(files)
+    # First sight: traffic of another seed, each message timed once, before the guard has seen
+    # any of it (after the shared texts, untimed, have warmed what is set up once). The other
+    # rows time texts the guard has checked before, as a warm service does; remembered answers
+    # (public suffixes, link hosts, phone readings) count there and not here.
+    for text in shared:
+        check(text)
+    first_sight = time_calls(check, [m.text for m in generate(count, seed=seed + 1000)], warmup=0,
+                             clock_name=clock_name)
     traffic = generate(count, seed=seed)
     traffic_texts = [m.text for m in traffic]
     clean = [m.text for m in traffic if not m.violation]
@@ -162,18 +175,19 @@ def run(count: int, seed: int, sizes: Sequence[int], limit_s: float, min_seconds
             "traffic_violation": flagged, "traffic_over_500_chars": long_texts}
     # Best of ``rounds`` (all figures from the round with the highest msg/s): other processes on
     # the machine slow some rounds down, never speed one up.
-    timings: dict[str, Timing] = {}
+    timings: dict[str, Timing] = {"traffic_first_sight": first_sight}
     for _round in range(rounds):
         for name, texts in sets.items():
             timing = time_calls(check, texts, min_seconds=min_seconds, clock_name=clock_name)
             if name not in timings or timing.messages_per_s > timings[name].messages_per_s:
                 timings[name] = timing
     flag_rate = sum(guard.check(t, context).flagged for t in traffic_texts) / max(1, len(traffic))
-    adversarial = run_adversarial(sizes, limit_s, prototype, clock_name)
+    adversarial = run_adversarial(sizes, limit_s, prototype, clock_name, prefilters)
     traffic_timing = timings["traffic"]
     return {
         "machine": machine_info(),
         "prototype": prototype,
+        "prefilters": prefilters,
         "rounds": rounds,
         "clock": clock_name,
         "traffic": {"count": count, "seed": seed, "violation_share": sum(m.violation for m in traffic) / max(1, count),
@@ -207,14 +221,16 @@ _CLOCK_TEXT = {"cpu": "CPU time of the benchmark thread (other jobs on the machi
 def to_markdown(report: dict[str, Any]) -> str:
     """The report as Markdown."""
     lines = [
-        "# Guard.check throughput" + (" (with the speed-up prototype)" if report["prototype"] else ""),
+        "# Guard.check throughput" + (" (with the speed-up prototype)" if report["prototype"] else "")
+        + ("" if report.get("prefilters", True) else " (without the compiled prefilters)"),
         "",
         f"Machine: {machine_line(report['machine'])}.",
         "",
         f"Traffic: {report['traffic']['count']:,} generated chat messages (seed {report['traffic']['seed']}), "
         f"{report['traffic']['violation_share']:.1%} built with contact, {report['traffic']['flagged_share']:.1%} "
         f"flagged, mean {report['traffic']['mean_length']} characters, longest {report['traffic']['max_length']}. "
-        f"Single process, warm; each row is the best of {report['rounds']} rounds; clock: "
+        f"Single process, warm; each row is the best of {report['rounds']} rounds, except "
+        f"`traffic_first_sight` (another seed's messages, each timed once, never seen before); clock: "
         f"{_CLOCK_TEXT[report['clock']]}.",
         "",
         md_table(
@@ -259,6 +275,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
                         help="cpu: thread CPU time (default; robust on a shared machine); wall: elapsed")
     parser.add_argument("--prototype", action="store_true", help="install the profile_guard prototype")
+    parser.add_argument("--no-prefilters", action="store_true",
+                        help="without the compiled prefilters (the 'before' of benchmarks/README.md)")
     parser.add_argument("--quick", action="store_true", help="small run: 2,000 messages, 100 KB inputs")
     parser.add_argument("--cases", nargs="*", type=Path, help="case files (default: shared suites + dev set)")
     parser.add_argument("--out", type=Path, default=None,
@@ -274,11 +292,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.quick:
             args.count, sizes, args.min_seconds, args.rounds = min(args.count, 2_000), [100_000], 0.5, 1
         report = run(args.count, args.seed, sizes, args.limit, args.min_seconds, args.prototype, args.cases,
-                     max(1, args.rounds), args.clock)
+                     max(1, args.rounds), args.clock, not args.no_prefilters)
     except BenchmarkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    stem = args.out or RESULTS / ("throughput_prototype" if args.prototype else "throughput")
+    stem = args.out or RESULTS / ("throughput_prototype" if args.prototype else
+                                  "throughput_no_prefilters" if args.no_prefilters else "throughput")
     publish(stem, report, to_markdown)
     return 0
 

@@ -188,12 +188,23 @@ def test_throughput_report_with_adversarial_children(case_file: Path, tmp_path: 
     report = json.loads(stem.with_suffix(".json").read_text(encoding="utf-8"))
     assert report["traffic"]["count"] == 300
     assert report["timings"]["traffic"]["messages_per_s"] > 0
+    assert report["timings"]["traffic_first_sight"]["messages"] == 300  # each message once
+    assert report["prefilters"] is True
     names = {a["name"] for a in report["adversarial"]}
     assert names == set(throughput.ADVERSARIAL)
     assert all(a["seconds"] is not None for a in report["adversarial"])
     # 1 MB inputs were not run, so the 1 MB target cannot be reported as met
     assert report["targets"]["adversarial_1mb_s"]["met"] is False
     assert "Adversarial inputs" in stem.with_suffix(".md").read_text(encoding="utf-8")
+
+
+def test_throughput_without_prefilters(case_file: Path, tmp_path: Path) -> None:
+    stem = tmp_path / "before"
+    assert throughput.main(["--count", "200", "--sizes", "", "--min-seconds", "0.01", "--rounds", "1",
+                            "--no-prefilters", "--cases", str(case_file), "--out", str(stem)]) == 0
+    report = json.loads(stem.with_suffix(".json").read_text(encoding="utf-8"))
+    assert report["prefilters"] is False
+    assert "without the compiled prefilters" in stem.with_suffix(".md").read_text(encoding="utf-8")
 
 
 def test_adversarial_over_the_limit_is_reported_not_waited_for() -> None:

@@ -19,12 +19,16 @@ import phonenumbers
 from phonenumbers import NumberParseException
 
 from offsite.detectors.base import Candidate, Detector
+from offsite.lru import BoundedMemo
 from offsite.models import Context, Kind
 from offsite.normalize import View, Views, glued_word_digits, has_mixed_number
 from offsite.wordtrie import trie_alternation
 
 # Digits joined by up to 12 separator characters (linear: separators and digits are disjoint).
 # (emoji count as separators too: "07🌙911🌙456🌙789")
+#: digit strings whose national reading is remembered
+_NATIONAL_CACHE = 4096
+
 _SEPARATORS = r"[ \t.\-/,()\[\]*_~|\\x#+\u00b7\u2022\u2010-\u2015\u2212\u30fc\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]"
 _RUN = re.compile(rf"\+*\(?\d(?:{_SEPARATORS}{{0,12}}\d)*\)?")
 _CHAIN_TOKEN = re.compile(r"\d+|[a-z]+")
@@ -510,6 +514,31 @@ class PhoneDetector(Detector):
                                                         "phone.international_prefix")
                 if conf >= 0.75:
                     return conf, rule, value
+        best = self._national(digits)
+        formatted = len(sizes) > 1 and all(s.strip(" ") in {"", "-", ".", "/", ")", "("} or s in {") ", " (", ")-"} for s in seps)
+        nanp = (sizes in ([3, 3, 4], [1, 3, 3, 4], [3, 7], [1, 3, 7], [3, 3, 2, 2])) and formatted
+        if nanp and best[0] < 0.8:
+            best = (0.8, "phone.grouped", "+1" + digits[-10:])
+        if best[0] < 0.7 and len(sizes) == 1 and n in (10, 11):
+            best = (0.7, "phone.ten_digits", digits)
+        if best[0] < 0.65 and sizes in ([3, 4],) and formatted:
+            best = (0.65, "phone.local", digits)
+        if best[0] < 0.6 and len(sizes) >= 2 and 8 <= n <= 13 and formatted:
+            best = (0.6, "phone.grouped_unknown", digits)
+        if len(sizes) == 1 and n <= 9 and best[0] > 0.5:
+            best = (0.5, best[1], best[2])  # a bare short digit string: an id unless context says phone
+        return best
+
+    @cached_property
+    def _national(self) -> BoundedMemo[str, tuple[float, str, str]]:
+        # A pure function of the digits (and the configured regions), and the costliest step of
+        # a phone candidate: up to one libphonenumber parse per region (twelve by default) for a
+        # number valid in none. Remembered: the same numbers come back (floods, reposts).
+        return BoundedMemo(self._read_national, _NATIONAL_CACHE)
+
+    def _read_national(self, digits: str) -> tuple[float, str, str]:
+        """The best reading of ``digits`` as a national number of one of the configured regions."""
+        n = len(digits)
         best = (0.0, "phone.unrecognised", digits)
         for region in self.resources.settings.regions:
             try:
@@ -527,18 +556,6 @@ class PhoneDetector(Detector):
                         break  # no later region can do better (the first best one is kept)
             elif best[0] < 0.5 and phonenumbers.is_possible_number(number):
                 best = (0.5, f"phone.possible.{region}", _e164(number))
-        formatted = len(sizes) > 1 and all(s.strip(" ") in {"", "-", ".", "/", ")", "("} or s in {") ", " (", ")-"} for s in seps)
-        nanp = (sizes in ([3, 3, 4], [1, 3, 3, 4], [3, 7], [1, 3, 7], [3, 3, 2, 2])) and formatted
-        if nanp and best[0] < 0.8:
-            best = (0.8, "phone.grouped", "+1" + digits[-10:])
-        if best[0] < 0.7 and len(sizes) == 1 and n in (10, 11):
-            best = (0.7, "phone.ten_digits", digits)
-        if best[0] < 0.65 and sizes in ([3, 4],) and formatted:
-            best = (0.65, "phone.local", digits)
-        if best[0] < 0.6 and len(sizes) >= 2 and 8 <= n <= 13 and formatted:
-            best = (0.6, "phone.grouped_unknown", digits)
-        if len(sizes) == 1 and n <= 9 and best[0] > 0.5:
-            best = (0.5, best[1], best[2])  # a bare short digit string: an id unless context says phone
         return best
 
     def _international(self, digits: str, valid: float, possible: float, rule: str) -> tuple[float, str, str]:
