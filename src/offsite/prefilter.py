@@ -46,10 +46,8 @@ _parser = _optional("re._parser")
 
 log = logging.getLogger("offsite.prefilter")
 
-#: the byte that stands for every character above ASCII in the scanned text
-_NON_ASCII = r"\x80"
 #: changes whenever the rewrite does, so that no database of an older rewrite is loaded
-_REWRITE_VERSION = 2
+_REWRITE_VERSION = 3
 _ASCII_LETTERS = frozenset(range(ord("a"), ord("z") + 1)) | frozenset(range(ord("A"), ord("Z") + 1))
 _NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
 
@@ -73,9 +71,11 @@ class RegexPrefilter:
     candidate, which changes nothing but speed. Thread-safe: each thread scans with scratch
     space of its own."""
 
-    def __init__(self, patterns: Sequence[str | re.Pattern[str]], *, cache_dir: Path | None = None,
-                 background: bool = True, enabled: bool = True) -> None:
+    def __init__(self, patterns: Sequence[str | re.Pattern[str]], *, whole_text: bool = False,
+                 cache_dir: Path | None = None, background: bool = True, enabled: bool = True) -> None:
         self.size = len(patterns)
+        #: the patterns are searched in the text itself, never in pieces of it (see superset_pattern)
+        self.whole_text = whole_text
         #: each pattern as (source, flags)
         self.sources: tuple[tuple[str, int], ...] = tuple(
             (p.pattern, p.flags) if isinstance(p, re.Pattern) else (p, 0) for p in patterns)
@@ -90,7 +90,7 @@ class RegexPrefilter:
         if not enabled or not available() or not patterns:
             self._ready.set()
             return
-        self._key = _cache_key(self.sources)
+        self._key = _cache_key(self.sources, whole_text)
         self._cache_dir = cache_dir
         if background:
             # a daemon: a short-lived process (one CLI check) exits without waiting for it
@@ -135,7 +135,7 @@ class RegexPrefilter:
             if loaded is not None:
                 database, always = loaded
             else:
-                database, always = _compile_all(sources)
+                database, always = _compile_all(sources, self.whole_text)
                 if database is not None:
                     _store(self._cache_dir, self._key, database, always)
             self.always = frozenset(always)
@@ -150,18 +150,19 @@ def _collect(index: int, _start: int, _end: int, _flags: int, found: set[int]) -
     found.add(index)
 
 
-def shared_prefilter(patterns: Sequence[str | re.Pattern[str]], *, enabled: bool = True) -> RegexPrefilter:
+def shared_prefilter(patterns: Sequence[str | re.Pattern[str]], *, whole_text: bool = False,
+                     enabled: bool = True) -> RegexPrefilter:
     """One :class:`RegexPrefilter` per distinct set of patterns in this process (every guard built
     with the same rules shares it; the database is read-only once built), cached on disk in
     :func:`cache_directory`. ``enabled=False``: one that narrows nothing."""
     if not enabled:
         return RegexPrefilter(patterns, enabled=False)
-    return _shared(tuple(patterns), cache_directory())
+    return _shared(tuple(patterns), whole_text, cache_directory())
 
 
 @functools.lru_cache(maxsize=16)
-def _shared(patterns: tuple[str | re.Pattern[str], ...], cache_dir: Path | None) -> RegexPrefilter:
-    return RegexPrefilter(patterns, cache_dir=cache_dir)
+def _shared(patterns: tuple[str | re.Pattern[str], ...], whole_text: bool, cache_dir: Path | None) -> RegexPrefilter:
+    return RegexPrefilter(patterns, whole_text=whole_text, cache_dir=cache_dir)
 
 
 def cache_directory() -> Path | None:
@@ -174,10 +175,10 @@ def cache_directory() -> Path | None:
     return Path(base) / "offsite"
 
 
-def _cache_key(sources: Sequence[tuple[str, int]]) -> str:
+def _cache_key(sources: Sequence[tuple[str, int]], whole_text: bool) -> str:
     digest = hashlib.sha256()
     version = getattr(_hs, "__version__", "?") if _hs is not None else "-"
-    digest.update(f"offsite-prefilter {_REWRITE_VERSION}|hyperscan {version}|{len(sources)}".encode())
+    digest.update(f"offsite-prefilter {_REWRITE_VERSION}|hyperscan {version}|{whole_text}|{len(sources)}".encode())
     for source, flags in sources:
         digest.update(f"\0{flags}\0".encode() + source.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:40]
@@ -219,21 +220,28 @@ def _store(cache_dir: Path | None, key: str, database: Any, always: set[int]) ->
 
 
 def scan_bytes(text: str) -> bytes:
-    """``text`` as the prefilter reads it: one byte per character, every character above ASCII
-    read as the byte 0x80 (so offsets stay those of the text, and classes stay small)."""
+    """``text`` as the prefilter reads it: one byte per character (so offsets stay those of the
+    text, and classes stay small), every character above ASCII read as ``_`` when it is a word
+    character (a letter or digit of any script: ``\\b`` and ``\\w`` keep their meaning) and as
+    the byte 0x80 otherwise."""
     if text.isascii():
         return text.encode("ascii")
-    return _NON_ASCII_CHAR.sub("\x80", text).encode("latin-1")
+    return _NON_ASCII_CHAR.sub(_placeholder, text).encode("latin-1")
 
 
-def _compile_all(sources: list[tuple[str, int]]) -> tuple[Any, set[int]]:
+def _placeholder(match: re.Match[str]) -> str:
+    char = match.group()
+    return "_" if char.isalnum() else "\x80"
+
+
+def _compile_all(sources: list[tuple[str, int]], whole_text: bool) -> tuple[Any, set[int]]:
     """The database of every pattern that can be rewritten and compiled, and the indices of the
     others (always candidates)."""
     always: set[int] = set()
     converted: list[tuple[int, bytes, int]] = []
     for index, (source, flags) in enumerate(sources):
         try:
-            rewritten = superset_pattern(source, flags)
+            rewritten = superset_pattern(source, flags, whole_text=whole_text)
         except (UnsupportedPattern, re.error, RecursionError):
             always.add(index)
             continue
@@ -272,85 +280,184 @@ def _database(items: list[tuple[int, bytes, int]]) -> Any:
 
 
 # --- the rewrite --------------------------------------------------------------------------------
+#
+# The scanned text (scan_bytes) keeps ASCII as it is and reads every other character as one byte:
+# "_" for a word character (so that \b and \w keep their meaning: "été" is a word) and 0x80
+# for any other. A pattern element that admits some non-ASCII character admits both bytes.
 
 
-def superset_pattern(source: str, flags: int = 0) -> str:
+def superset_pattern(source: str, flags: int = 0, *, whole_text: bool = False) -> str:
     """A Hyperscan pattern over :func:`scan_bytes` that matches wherever the Python pattern
     ``source`` (compiled with ``flags``) can match the text. Case-insensitive parts are spelled
-    out as classes of both cases, so one database holds patterns of either kind."""
+    out as classes of both cases, so one database holds patterns of either kind.
+
+    Assertions are dropped, except ``\\b``/``\\B`` (the byte reading keeps what is a word) and,
+    with ``whole_text``, a one-character look-behind that begins the pattern or look-ahead that
+    ends it ("(?<![a-z0-9])ig(?![a-z0-9])"), kept as the character it requires or the text's
+    edge. ``whole_text`` is for patterns searched in the text itself; without it a pattern may
+    also be searched in pieces of the text (sentences), where a look-around sees a piece's edge."""
     if _parser is None:
         raise UnsupportedPattern("no regex parser")
     parsed = _parser.parse(source, flags)
-    state = parsed.state
-    caseless = bool(state.flags & re.IGNORECASE)
-    dotall = bool(state.flags & re.DOTALL)
-    return _sequence(list(parsed), caseless, dotall)
+    rewriter = _Rewriter(parsed.state.flags, whole_text)
+    return rewriter.top(list(parsed))
 
 
-def _sequence(items: list[tuple[Any, Any]], caseless: bool, dotall: bool) -> str:
-    return "".join(_item(op, av, caseless, dotall) for op, av in items)
+class _Rewriter:
+    """Rewrites one parsed pattern (Python's ``re._parser`` tree)."""
+
+    def __init__(self, flags: int, whole_text: bool) -> None:
+        self.caseless = bool(flags & re.IGNORECASE)
+        self.dotall = bool(flags & re.DOTALL)
+        self.ascii = bool(flags & re.ASCII)
+        self.whole_text = whole_text
+        self.groups: dict[int, str] = {}
+
+    def top(self, items: list[tuple[Any, Any]]) -> str:
+        """The whole pattern: its first and last elements may be edge look-arounds."""
+        c = _c
+        assert c is not None
+        if len(items) == 1 and items[0][0] is c.BRANCH:
+            return "(?:" + "|".join(self.top(list(b)) for b in items[0][1][1]) + ")"
+        head: list[str] = []
+        while self.whole_text and items and (edge := self._edge(items[0], behind=True)) is not None:
+            head.append(edge)
+            items = items[1:]
+        tail: list[str] = []
+        while self.whole_text and items and (edge := self._edge(items[-1], behind=False)) is not None:
+            tail.insert(0, edge)
+            items = items[:-1]
+        return "".join(head) + self.sequence(items, self.caseless, self.dotall) + "".join(tail)
+
+    def _edge(self, item: tuple[Any, Any], behind: bool) -> str | None:
+        """A one-character look-behind (first) or look-ahead (last) as the character it needs:
+        the text's edge or, for a negative one, any character outside its class."""
+        c = _c
+        assert c is not None
+        op, av = item
+        if op not in (c.ASSERT, c.ASSERT_NOT):
+            return None
+        direction, body = av
+        if (direction < 0) != behind:
+            return None
+        body = list(body)
+        if len(body) != 1 or body[0][0] not in (c.LITERAL, c.NOT_LITERAL, c.IN, c.CATEGORY):
+            return None
+        members, non_ascii = self._class_of(body[0], self.caseless)
+        if op is c.ASSERT:
+            return _char_class(members, non_ascii=non_ascii)
+        edge = "^" if behind else "$"
+        # every character the class misses; a non-ASCII one may be read as either byte
+        return f"(?:{edge}|{_char_class(set(range(128)) - members, non_ascii=True)})"
+
+    def sequence(self, items: list[tuple[Any, Any]], caseless: bool, dotall: bool) -> str:
+        return "".join(self.item(op, av, caseless, dotall) for op, av in items)
+
+    def item(self, op: Any, av: Any, caseless: bool, dotall: bool) -> str:
+        c = _c
+        assert c is not None
+        if op in (c.LITERAL, c.NOT_LITERAL, c.IN, c.CATEGORY):
+            members, non_ascii = self._class_of((op, av), caseless)
+            if op is c.LITERAL and not non_ascii and len(members) == 1:
+                return _char(next(iter(members)))
+            return _char_class(members, non_ascii=non_ascii)
+        if op is c.ANY:
+            return "[^\\n]" if not dotall else "[\\x00-\\xff]"
+        if op is c.BRANCH:
+            return "(?:" + "|".join(self.sequence(list(b), caseless, dotall) for b in av[1]) + ")"
+        if op is c.SUBPATTERN:
+            group, add_flags, del_flags, pattern = av
+            inner_caseless = (caseless or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE
+            inner_dotall = (dotall or bool(add_flags & re.DOTALL)) and not del_flags & re.DOTALL
+            body = "(?:" + self.sequence(list(pattern), inner_caseless, inner_dotall) + ")"
+            if group is not None:
+                self.groups[group] = body
+            return body
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            low, high, pattern = av
+            body = self.sequence(list(pattern), caseless, dotall)
+            if not body:
+                return ""
+            if high is c.MAXREPEAT or high == c.MAXREPEAT:
+                bounds = "*" if low == 0 else ("+" if low == 1 else f"{{{low},}}")
+            elif low == high:
+                bounds = f"{{{low}}}"
+            else:
+                bounds = f"{{{low},{high}}}"
+            return "(?:" + body + ")" + bounds
+        if op is c.ATOMIC_GROUP:
+            return "(?:" + self.sequence(list(av), caseless, dotall) + ")"
+        if op is c.AT:
+            if av in (c.AT_BOUNDARY, c.AT_UNI_BOUNDARY) and not self.ascii:
+                return "\\b"
+            if av in (c.AT_NON_BOUNDARY, c.AT_UNI_NON_BOUNDARY) and not self.ascii:
+                return "\\B"
+            return ""  # text and line edges: a piece of the text has edges of its own
+        if op in (c.ASSERT, c.ASSERT_NOT):
+            self.sequence(list(av[1]), caseless, dotall)  # (groups defined inside are referred to)
+            return ""  # an assertion only ever narrows a match: dropped, the rest is a superset
+        if op is c.GROUPREF:
+            # what the group matched, so what its own pattern matches
+            return self.groups.get(av, "[\\x00-\\xff]*")
+        if op is c.GROUPREF_EXISTS:
+            _group, yes, no = av
+            no_branch = self.sequence(list(no), caseless, dotall) if no else ""
+            return "(?:" + self.sequence(list(yes), caseless, dotall) + "|" + no_branch + ")"
+        raise UnsupportedPattern(f"regex operation {op}")
+
+    def _class_of(self, item: tuple[Any, Any], caseless: bool) -> tuple[set[int], bool]:
+        """The ASCII characters one character element matches (exactly), and whether it may
+        match a character above ASCII."""
+        c = _c
+        assert c is not None
+        op, av = item
+        if op is c.LITERAL:
+            if av >= 128:
+                # caseless, the Kelvin sign and the long s match "k" and "s": every ASCII letter then
+                return (set(_ASCII_LETTERS) if caseless else set()), True
+            if caseless and chr(av).isalpha():
+                # ("k" and "s" also match the Kelvin sign and the long s under re.IGNORECASE)
+                return {ord(chr(av).lower()), ord(chr(av).upper())}, True
+            return {av}, False
+        if op is c.NOT_LITERAL:
+            return {ch for ch in range(128) if ch != av}, True
+        if op is c.CATEGORY:
+            return set(_category_members(av)), True
+        return _in(av, caseless)
 
 
-def _item(op: Any, av: Any, caseless: bool, dotall: bool) -> str:
+def _in(items: list[tuple[Any, Any]], caseless: bool) -> tuple[set[int], bool]:
+    """A character class: its exact ASCII members, and whether it may match above ASCII."""
     c = _c
     assert c is not None
-    if op is c.LITERAL:
-        return _literal(av, caseless)
-    if op is c.NOT_LITERAL:
-        return _char_class({ch for ch in range(128) if ch != av}, non_ascii=True)
-    if op is c.ANY:
-        return "[^\\n]" if not dotall else "[\\x00-\\xff]"
-    if op is c.IN:
-        return _in(av, caseless)
-    if op is c.CATEGORY:
-        return _in([(c.CATEGORY, av)], caseless)
-    if op is c.BRANCH:
-        return "(?:" + "|".join(_sequence(list(branch), caseless, dotall) for branch in av[1]) + ")"
-    if op is c.SUBPATTERN:
-        _group, add_flags, del_flags, pattern = av
-        inner_caseless = (caseless or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE
-        inner_dotall = (dotall or bool(add_flags & re.DOTALL)) and not del_flags & re.DOTALL
-        return "(?:" + _sequence(list(pattern), inner_caseless, inner_dotall) + ")"
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-        low, high, pattern = av
-        body = _sequence(list(pattern), caseless, dotall)
-        if not body:
-            return ""
-        if high is c.MAXREPEAT or high == c.MAXREPEAT:
-            bounds = "*" if low == 0 else ("+" if low == 1 else f"{{{low},}}")
-        elif low == high:
-            bounds = f"{{{low}}}"
+    members: set[int] = set()
+    above = False
+    negate = False
+    generous = caseless
+    for op, av in items:
+        if op is c.NEGATE:
+            negate = True
+        elif op is c.LITERAL:
+            if av < 128:
+                members.add(av)
+            else:
+                above = True
+        elif op is c.RANGE:
+            low, high = av
+            members.update(range(low, min(high, 127) + 1))
+            above = above or high >= 128
+        elif op is c.CATEGORY:
+            members |= _category_members(av)
+            generous = True
         else:
-            bounds = f"{{{low},{high}}}"
-        return "(?:" + body + ")" + bounds
-    if op is c.ATOMIC_GROUP:
-        return "(?:" + _sequence(list(av), caseless, dotall) + ")"
-    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-        return ""  # an assertion only ever narrows a match: dropped, the rest is a superset
-    if op is c.GROUPREF:
-        return "[\\x00-\\xff]*"
-    if op is c.GROUPREF_EXISTS:
-        _group, yes, no = av
-        branches = [_sequence(list(yes), caseless, dotall), _sequence(list(no), caseless, dotall) if no else ""]
-        return "(?:" + "|".join(branches) + ")"
-    raise UnsupportedPattern(f"regex operation {op}")
-
-
-def _literal(code: int, caseless: bool) -> str:
-    if code >= 128:
-        # caseless, the Kelvin sign and the long s match "k" and "s": every ASCII letter then
-        return _char_class(_ASCII_LETTERS, non_ascii=True) if caseless else _NON_ASCII
-    char = chr(code)
-    if caseless and char.isalpha():
-        # "k" and "s" also match the Kelvin sign and the long s under re.IGNORECASE
-        return _char_class({ord(char.lower()), ord(char.upper())}, non_ascii=True)
-    if char.isalnum():
-        return char
-    return _byte(code)
-
-
-def _byte(code: int) -> str:
-    return f"\\x{code:02x}"
+            raise UnsupportedPattern(f"class item {op}")
+    if caseless:
+        members |= {ord(chr(m).swapcase()) for m in members if chr(m).isalpha()}
+        if above and not negate:
+            members |= _ASCII_LETTERS  # a non-ASCII letter may fold to an ASCII one
+    if negate:
+        return set(range(128)) - members, True
+    return members, above or generous
 
 
 _CATEGORIES = (("DIGIT", r"\d"), ("WORD", r"\w"), ("SPACE", r"\s"), ("LINEBREAK", r"\n"))
@@ -367,49 +474,17 @@ def _category_members(code: Any) -> frozenset[int]:
     return frozenset(ch for ch in range(128) if test.match(chr(ch)))
 
 
-def _in(items: list[tuple[Any, Any]], caseless: bool) -> str:
-    """A character class: its exact ASCII members; non-ASCII ones admitted generously."""
-    c = _c
-    assert c is not None
-    members: set[int] = set()
-    ranges: list[tuple[int, int]] = []
-    negate = False
-    generous = caseless
-    for op, av in items:
-        if op is c.NEGATE:
-            negate = True
-        elif op is c.LITERAL:
-            if av < 128:
-                members.add(av)
-            else:
-                ranges.append((av, av))
-        elif op is c.RANGE:
-            low, high = av
-            members.update(range(low, min(high, 127) + 1))
-            if high >= 128:
-                ranges.append((max(low, 128), high))
-        elif op is c.CATEGORY:
-            members |= _category_members(av)
-            generous = True
-        else:
-            raise UnsupportedPattern(f"class item {op}")
-    if caseless:
-        members |= {ord(chr(m).swapcase()) for m in members if chr(m).isalpha()}
-        if ranges and not negate:
-            members |= _ASCII_LETTERS  # a non-ASCII letter may fold to an ASCII one
-    if negate:
-        return _char_class(set(range(128)) - members, non_ascii=True)
-    if generous:
-        return _char_class(members, non_ascii=True)
-    return _char_class(members, non_ascii=False, extra=ranges)
+def _char(code: int) -> str:
+    char = chr(code)
+    return char if char.isalnum() else f"\\x{code:02x}"
 
 
-def _char_class(members: Set[int], *, non_ascii: bool, extra: Sequence[tuple[int, int]] = ()) -> str:
+def _char_class(members: Set[int], *, non_ascii: bool) -> str:
     parts = []
     for low, high in _runs(sorted(members)):
-        parts.append(_byte(low) if low == high else f"{_byte(low)}-{_byte(high)}")
-    if non_ascii or extra:
-        parts.append(_NON_ASCII)
+        parts.append(_char(low) if low == high else f"{_char(low)}-{_char(high)}")
+    if non_ascii:
+        parts.append("_\\x80")  # the two bytes a character above ASCII is read as
     if not parts:
         raise UnsupportedPattern("an empty character class")
     return "[" + "".join(parts) + "]"

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
 from offsite.normalize import View, Views
-from offsite.resources import Resources
 from offsite.wordtrie import trie_alternation
 
 _STREET_TYPES = (
@@ -87,11 +86,6 @@ class AddressDetector(Detector):
     name = "address"
     min_confidence = 0.6
 
-    def __init__(self, resources: Resources) -> None:
-        super().__init__(resources)
-        # one compiled scan tells whether either address pattern can match a text at all
-        self._shapes = self.prefilter((_ADDRESS, _TYPE_FIRST))
-
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Address-shaped spans on the original text (case matters for names)."""
         original = views.original
@@ -100,8 +94,6 @@ class AddressDetector(Detector):
         letters = set(_LETTERS.findall(original.lower()))
         if letters.isdisjoint(_STREET_WORDS) and _SUFFIXED.search(original.lower()) is None:
             return  # no street word: no address
-        if not self._shapes.candidates(original):
-            return  # no street-address pattern can match anywhere
         view = views.norm
         for match in _ADDRESS.finditer(original):
             # a Title Case Line around the match ("Top 10 Songs Way Too Sad") is not an address

@@ -69,11 +69,14 @@ class Detector(ABC):
     def __init__(self, resources: Resources) -> None:
         self.resources = resources
 
-    def prefilter(self, patterns: Sequence[str | re.Pattern[str]]) -> RegexPrefilter:
+    def prefilter(self, patterns: Sequence[str | re.Pattern[str]], *, whole_text: bool = False) -> RegexPrefilter:
         """A compiled prefilter of ``patterns`` (shared by every detector that asks for the same
         ones): one scan of a text answers which of them may match it, so that work which can only
-        follow a match is skipped exactly where none is possible. Kept in ``prefilters``."""
-        built = shared_prefilter(patterns, enabled=self.resources.settings.compiled_prefilters)
+        follow a match is skipped exactly where none is possible. ``whole_text``: the patterns
+        are only ever searched in the scanned text itself, not in pieces of it (then their
+        edge look-arounds narrow the scan too). Kept in ``prefilters``."""
+        built = shared_prefilter(patterns, whole_text=whole_text,
+                                 enabled=self.resources.settings.compiled_prefilters)
         self.prefilters = (*self.prefilters, built)
         return built
 

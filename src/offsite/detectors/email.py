@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
 from offsite.normalize import Views
-from offsite.resources import Resources
 from offsite.spans import SpanSet
 from offsite.wordtrie import trie_alternation
 
@@ -66,8 +65,6 @@ _EMAIL_PREPOSITION = re.compile(
     rf"(?P<at>[ \t]+(?:{_PREPOSITIONS})[ \t]+)"
     rf"(?P<domain>{_PROVIDER_NAMES}(?:{_DOT}{_LABEL}){{0,2}})"
 )
-#: every pattern a candidate address comes from
-_ADDRESS_PATTERNS = (_EMAIL, _EMAIL_SPELLED, _EMAIL_NO_SUFFIX, _EMAIL_PREPOSITION)
 _DOT_SPLIT = re.compile(_DOT)
 _IP_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){0,3}")
 _SPELLED_SEPARATOR = re.compile(rf"[ \t]+({_LOCAL_SEPARATOR_WORDS})[ \t]+")
@@ -152,19 +149,12 @@ class EmailDetector(Detector):
 
     name = "email"
 
-    def __init__(self, resources: Resources) -> None:
-        super().__init__(resources)
-        # one compiled scan tells whether any address pattern can match a text at all
-        self._shapes = self.prefilter(_ADDRESS_PATTERNS)
-
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Address-shaped spans on the ``joined`` view."""
         if not _PREFILTER.search(views.norm.text):
             return
         view = views.joined
         text = view.text
-        if not self._shapes.candidates(text):
-            return  # no address pattern can match anywhere ("see you at school")
         matches: list[re.Match[str]] = []
         taken = SpanSet()
         # Literal "@" first, then spelled "at": each anchored at the local part found by a short

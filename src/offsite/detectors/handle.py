@@ -18,7 +18,7 @@ from offsite.detectors.base import Candidate, Detector
 from offsite.lexicon import Platform
 from offsite.models import Context, Kind, Surface
 from offsite.normalize import SPACED_SEPARATOR, View, Views
-from offsite.resources import Mention
+from offsite.resources import Mention, Resources
 
 _HANDLE = r"@?(?:live:\.?)?[a-z0-9_](?:[a-z0-9_.\-,']{0,40}[a-z0-9_])?(?:#\d{4}|#[a-z0-9]{2,5}\b)?"
 # emoji and decorations between a label and a name ("ig ➜ ˚✧ starlitdaisy ✧˚")
@@ -75,6 +75,8 @@ _LOOKALIKE_FORM = re.compile(
     r"|SUPERSCRIPT|MODIFIER LETTER|NEGATIVE"
 )
 _SELF_NAMED = re.compile(r"\b(?:me as|me under|i go by|me como|moi comme)[ \t]+\Z")
+#: the signs that start candidates of their own ("@name", "code is ...", "r/", "u/", "name#1234")
+_SIGNS = re.compile(r"@|code|r/|r slash|u/|#")
 _MY_ID = re.compile(
     rf"\b(?:my|mi|meu|mon|mein|il mio)[ \t]+(?:(?P<label>id|user ?name|handle|tag|@|user|usuario|pseudo|nick"
     rf"|nome de usuario)(?:[ \t]+(?:there|on there|on it|over there|everywhere|on everything|on all apps"
@@ -133,11 +135,21 @@ class HandleDetector(Detector):
     name = "handle"
     min_confidence = 0.55
 
+    def __init__(self, resources: Resources) -> None:
+        super().__init__(resources)
+        # Every candidate but the emoji ones starts from a platform name or a "my id is" label on
+        # the alpha view, or from a sign checked below ("@", "code", "r/", "u/", "#"): one
+        # compiled scan tells whether either pattern can match at all.
+        self._named = self.prefilter((resources.platforms.alias_pattern, _MY_ID), whole_text=True)
+
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Handles near platform words, @names, u/names and name#1234 tags."""
         alpha = views.alpha
         joined = views.joined
         text = joined.text
+        if not self._named.candidates(alpha.text) and not _SIGNS.search(text):
+            yield from self._emoji_handles(joined)  # most messages: no platform, no label, no sign
+            return
         mentions = self.resources.platforms.mentions_in(views)
         seen: set[tuple[int, int]] = set()
         previous_end = 0
