@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from offsite import Context, Guard
 from offsite import prefilter as prefilter_module
+from offsite.normalize import join_spaced_letters, normalize
 from offsite.prefilter import RegexPrefilter, available, scan_bytes, superset_pattern
 from offsite.resources import DetectionSettings
 
@@ -181,9 +182,13 @@ def plain_guard() -> Guard:
     return Guard(DetectionSettings(compiled_prefilters=False))
 
 
+def _prefilters(guard: Guard) -> list[RegexPrefilter]:
+    return [*guard.resources.prefilters, *(p for d in guard.detection.detectors for p in d.prefilters)]
+
+
 def test_every_detector_prefilter_is_built(guard: Guard) -> None:
-    prefilters = [p for d in guard.detection.detectors for p in d.prefilters]
-    assert len(prefilters) >= 3
+    prefilters = _prefilters(guard)
+    assert len(prefilters) >= 4
     assert all(p.active for p in prefilters)
     assert all(not p.always for p in prefilters)  # every real pattern could be rewritten and compiled
 
@@ -220,9 +225,16 @@ _ALPHABET = st.sampled_from([
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(_ALPHABET, max_size=40).map("".join))
 def test_real_patterns_superset_property(guard: Guard, text: str) -> None:
-    for detector in guard.detection.detectors:
-        for prefilter in detector.prefilters:
-            found = prefilter.candidates(text)
-            for index, (source, flags) in enumerate(prefilter.sources):
-                if index not in found:
-                    assert re.search(source, text, flags) is None, (detector.name, index, text)
+    for prefilter in _prefilters(guard):
+        found = prefilter.candidates(text)
+        for index, (source, flags) in enumerate(prefilter.sources):
+            if index not in found:
+                assert re.search(source, text, flags) is None, (index, text)
+
+
+@pytest.mark.parametrize("text", ["s n a p: jane", "i.n.s.t.a", "g m a i l . c o m", "S N A P C H A T - m a r c o 1 1",
+                                  "no spaced letters here", "a b", "ｓ ｎ ａ ｐ", "x.y. z"])
+def test_spaced_letters_with_and_without_the_prefilter(guard: Guard, text: str) -> None:
+    spaced = guard.resources.prefilters[0]
+    view = normalize(text)
+    assert join_spaced_letters(view, spaced) == join_spaced_letters(view)

@@ -103,7 +103,7 @@ class Guard:
         if not isinstance(text, str):
             raise TypeError("text must be a str")
         # one set of views for detection and the conversation window (each built lazily, once)
-        views = Views(text, self.resources.numbers)
+        views = self.resources.views(text)
         result = self._detect(text, context, explain, views)
         degraded = False
         if context.conversation_id is not None:

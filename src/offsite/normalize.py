@@ -24,6 +24,7 @@ from importlib import resources
 
 from offsite.lexicon import Lexicon
 from offsite.lru import BoundedMemo
+from offsite.prefilter import RegexPrefilter
 from offsite.wordtrie import trie_alternation
 
 # Characters that carry no visible letter: zero-width, bidi controls, variation selectors,
@@ -270,7 +271,7 @@ def _fold(text: str) -> View:
 
 # Runs of three or more single letters/digits separated by a space, dot, dash, underscore or
 # star: "s n a p", "i.n.s.t.a", "w i l l h o l d 1 1".
-_SPACED = re.compile(
+SPACED_LETTERS = re.compile(
     r"(?<![a-z0-9])[a-z0-9](?:(?:[ .\-_*]| [.\-_*] |[.\-_*] | [.\-_*]|\.\.|\.\.\.)[a-z0-9](?![a-z0-9])){2,}"
     r"|(?<![a-z0-9.])[a-z]\.[a-z]\.(?![a-z0-9])"  # dotted pairs: "s.c.", "i.g.", "f.b."
 )
@@ -280,12 +281,13 @@ _SPACED_DOT = re.compile(r" +\. +")
 _SPACED_DASH = re.compile(r" +- +")
 
 
-def join_spaced_letters(view: View) -> View:
-    """Join spaced or dotted single characters into words."""
-    if len(view.text) < 5:
+def join_spaced_letters(view: View, prefilter: RegexPrefilter | None = None) -> View:
+    """Join spaced or dotted single characters into words. ``prefilter`` (of
+    :data:`SPACED_LETTERS`) spares the search where no spaced run can be."""
+    if len(view.text) < 5 or (prefilter is not None and not prefilter.candidates(view.text)):
         return View("joined", view.text, view.starts, view.ends)
     edits = []
-    for match in _SPACED.finditer(view.text):
+    for match in SPACED_LETTERS.finditer(view.text):
         # " . " between spaced letters is a real dot ("g m a i l . c o m" -> "gmail.com")
         # and a spaced dash separates two words ("S N A P C H A T - m a r c o 1 1")
         joined = SPACED_SEPARATOR.sub("", _SPACED_DASH.sub("\x01", _SPACED_DOT.sub("\x00", match.group())))
@@ -668,9 +670,10 @@ def link_view(view: View) -> View:
 class Views:
     """The lazily built views of one text."""
 
-    def __init__(self, original: str, reader: NumberReader) -> None:
+    def __init__(self, original: str, reader: NumberReader, spaced: RegexPrefilter | None = None) -> None:
         self.original = original
         self._reader = reader
+        self._spaced = spaced
         #: what detectors derive from these views and share (e.g. platform mentions), by name
         self.memo: dict[str, object] = {}
 
@@ -682,7 +685,7 @@ class Views:
     @cached_property
     def joined(self) -> View:
         """``norm`` with spaced single letters joined."""
-        return join_spaced_letters(self.norm)
+        return join_spaced_letters(self.norm, self._spaced)
 
     @cached_property
     def alpha(self) -> View:

@@ -30,7 +30,7 @@ class Detection:
         """All findings in ``text``, non-overlapping, in text order. ``views`` of ``text`` may be
         passed in when the caller needs them too (they are built lazily, once)."""
         if views is None or views.original is not text:
-            views = Views(text, self.resources.numbers)
+            views = self.resources.views(text)
         found: list[Finding] = []
         for detector in self.detectors:
             found.extend(detector.run(views, context, trace))
@@ -41,11 +41,10 @@ class Detection:
         background, or loaded from the cache directory, and only ever make detection faster: the
         findings are the same before and after). True when all were ready within ``timeout``."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        for detector in self.detectors:
-            for prefilter in detector.prefilters:
-                left = None if deadline is None else max(0.0, deadline - time.monotonic())
-                if not prefilter.wait(left):
-                    return False
+        for prefilter in (*self.resources.prefilters, *(p for d in self.detectors for p in d.prefilters)):
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not prefilter.wait(left):
+                return False
         return True
 
 

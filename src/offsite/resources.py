@@ -11,7 +11,8 @@ from publicsuffixlist import PublicSuffixList
 
 from offsite.lexicon import Lexicon, Platform, load_lexicon
 from offsite.lru import BoundedMemo
-from offsite.normalize import NumberReader, View, Views
+from offsite.normalize import SPACED_LETTERS, NumberReader, View, Views
+from offsite.prefilter import RegexPrefilter, shared_prefilter
 from offsite.wordtrie import trie_alternation
 
 DEFAULT_REGIONS = ("US", "CA", "GB", "IE", "AU", "IN", "PH", "BR", "DE", "FR", "ES", "MX")
@@ -129,6 +130,20 @@ class Resources:
     @cached_property
     def _suffixes(self) -> BoundedMemo[str, str | None]:
         return BoundedMemo(lambda name: self.psl.publicsuffix(name, accept_unknown=False), _SUFFIX_CACHE)
+
+    def views(self, text: str) -> Views:
+        """The lazily built views of ``text`` (the one place they are made)."""
+        return Views(text, self.numbers, self._spaced)
+
+    @property
+    def prefilters(self) -> tuple[RegexPrefilter, ...]:
+        """The compiled prefilters of the views (see ``offsite.prefilter``)."""
+        return (self._spaced,)
+
+    @cached_property
+    def _spaced(self) -> RegexPrefilter:
+        # most messages hold no run of spaced single letters: one scan spares the search
+        return shared_prefilter([SPACED_LETTERS], whole_text=True, enabled=self.settings.compiled_prefilters)
 
     @cached_property
     def numbers(self) -> NumberReader:

@@ -210,7 +210,7 @@ class ConversationTracker:
         # Questions, answers and kept tails only need the end of a long message (bounded cost).
         short = len(text) <= self._analysed
         if views is None or views.original is not text or not short:
-            views = Views(text[-self._analysed :], self.resources.numbers)
+            views = self.resources.views(text[-self._analysed :])
         now = context.timestamp if context.timestamp is not None else self._clock()
         sender = _bounded_id(context.sender.id or _ANONYMOUS)
         question = self._question(views, findings) if short else None
@@ -402,7 +402,7 @@ class ConversationTracker:
         "search" / "Jane Marquez" / "on fb". (Within one message the handle detector decides.)"""
         if covered:
             return None
-        views = Views(joined, self.resources.numbers)
+        views = self.resources.views(joined)
         alpha = views.alpha
         for mention in self.resources.platforms.mentions(alpha):
             if mention.ambiguous or mention.platform.id in ("phone", "email"):
@@ -468,7 +468,7 @@ class ConversationTracker:
         if finding.kind == Kind.PHONE:
             folded = _fold(finding.text)
             words = sum(1 for w in re.findall(r"[a-z]+", folded) if w in self.resources.numbers.words)
-            digits = sum(c.isdigit() for c in Views(finding.text, self.resources.numbers).digits.text)
+            digits = sum(c.isdigit() for c in self.resources.views(finding.text).digits.text)
             typed = len(re.findall(r"\d+", folded))
             if digits >= _MIN_PIECED_DIGITS or (words >= 3 and digits >= 8):
                 return None

@@ -82,7 +82,7 @@ class Detector(ABC):
 
     def detect(self, text: str, context: Context | None = None) -> list[Finding]:
         """Findings of this detector alone in ``text``."""
-        views = Views(text, self.resources.numbers)
+        views = self.resources.views(text)
         return self.run(views, context or Context(), Trace())
 
     def run(self, views: Views, context: Context, trace: Trace) -> list[Finding]:
