@@ -22,6 +22,7 @@ from offsite.detectors.base import Candidate, Detector
 from offsite.lru import BoundedMemo
 from offsite.models import Context, Kind
 from offsite.normalize import View, Views, glued_word_digits, has_mixed_number
+from offsite.resources import Resources
 from offsite.wordtrie import trie_alternation
 
 # Digits joined by up to 12 separator characters (linear: separators and digits are disjoint).
@@ -164,11 +165,16 @@ class PhoneDetector(Detector):
     name = "phone"
     min_confidence = 0.6
 
+    def __init__(self, resources: Resources) -> None:
+        super().__init__(resources)
+        self._spelled = self.prefilter([self._number_words], whole_text=True)
+
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Runs of digits that read as phone numbers."""
         joined = views.joined.text
         digit_count = len(_DIGIT.findall(views.norm.text))
-        has_words = self._number_words.search(joined) is not None
+        # (the compiled scan first: the search of every language's number words costs more)
+        has_words = bool(self._spelled.candidates(joined)) and self._number_words.search(joined) is not None
         if digit_count < 3 and not has_words:
             return  # (most messages: the cheapest way out)
         mixed_token = _MIXED.search(joined) is not None
