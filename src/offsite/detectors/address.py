@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
 from offsite.normalize import View, Views
+from offsite.resources import Resources
 from offsite.wordtrie import trie_alternation
 
 _STREET_TYPES = (
@@ -86,9 +87,15 @@ class AddressDetector(Detector):
     name = "address"
     min_confidence = 0.6
 
+    def __init__(self, resources: Resources) -> None:
+        super().__init__(resources)
+        self._shapes = self.prefilter((_ADDRESS, _TYPE_FIRST), whole_text=True)
+
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Address-shaped spans on the original text (case matters for names)."""
         original = views.original
+        if not self._shapes.candidates(original):
+            return  # neither address pattern can match anywhere (cheaper than the gates below)
         if _DIGIT.search(original) is None:
             return
         letters = set(_LETTERS.findall(original.lower()))
