@@ -13,6 +13,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from offsite.lru import BoundedMemo
 from offsite.models import AgeGroup, Kind
 
 BUILTIN_LANGUAGES = ("en", "es", "pt", "fr", "de")
@@ -162,6 +163,12 @@ def _check_complete(lang: Language, source: str) -> None:
                 raise NoticeError(f"{source}: notices.{name}.{slip}: missing")
 
 
+#: the arguments of one rendered notice (key, locale, audience, repeat, kinds, field, mute)
+_NoticeArgs = tuple[str, str | None, str, bool, tuple[str, ...], str | None, timedelta | None]
+#: rendered notices remembered per catalogue
+_RENDERED_KEPT = 2048
+
+
 class Notices:
     """A validated set of notice templates: the built-in ones, optionally overridden or extended
     by the files in ``template_dir`` (``<lang>.toml``, same format as the built-in files)."""
@@ -186,6 +193,8 @@ class Notices:
                 raw[code] = (_merge(base, site), str(path))
         self._languages = {code: _language(code, data, source) for code, (data, source) in raw.items()}
         _check_complete(self._languages[DEFAULT_LANGUAGE], raw[DEFAULT_LANGUAGE][1])
+        # A notice is a pure function of its arguments, and a few combinations recur: remembered.
+        self._rendered: BoundedMemo[_NoticeArgs, str] = BoundedMemo(lambda args: self._render(*args), _RENDERED_KEPT)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -213,7 +222,11 @@ class Notices:
     ) -> str:
         """The notice ``key`` in the language of ``locale`` (falling back to English), for an
         ``audience`` of ``adult`` or ``teen`` (``unknown`` reads as adult), first or repeated slip."""
-        aud = _audience(audience)
+        kind_values = tuple(Kind(k).value if isinstance(k, Kind) else str(k) for k in kinds)
+        return self._rendered((key, locale, _audience(audience), repeat, kind_values, field_name, mute))
+
+    def _render(self, key: str, locale: str | None, aud: str, repeat: bool, kinds: tuple[str, ...],
+                field_name: str | None, mute: timedelta | None) -> str:
         slip = "repeat" if repeat else "first"
         code = language_of(locale)
         chosen: tuple[Language, str] | None = None
