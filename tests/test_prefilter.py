@@ -170,6 +170,21 @@ def test_background_build_and_threads(tmp_path: Path) -> None:
     assert set(answers) == {frozenset({3, 17})}
 
 
+def test_a_fork_while_building_builds_again_in_the_child(tmp_path: Path) -> None:
+    patterns = [re.compile(rf"\bfork{chr(ord('a') + i)}\b") for i in range(5)]
+    prefilter = RegexPrefilter(patterns, cache_dir=tmp_path)
+    prefilter.wait(60)
+    # as a forked child sees it: not ready, and the thread that was building it is gone
+    prefilter._ready.clear()
+    prefilter._database = None
+    dead = threading.Thread(target=lambda: None)
+    dead.start()
+    dead.join()
+    prefilter._thread = dead
+    assert prefilter.wait(60)
+    assert prefilter.candidates("forkc") == {2}
+
+
 @pytest.fixture(scope="module")
 def guard() -> Guard:
     built = Guard()

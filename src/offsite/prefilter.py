@@ -3,11 +3,12 @@ tells which of the patterns *may* match it, so the exact ``re`` patterns (and th
 around them) run only where they can.
 
 Each pattern is parsed with Python's own regex parser and rewritten into a pattern that matches
-everywhere the original can and possibly more: assertions (``\\b``, ``^``, look-arounds) are
-dropped, back-references become "anything", ``\\w``/``\\d``/``\\s`` and negated classes keep their
-exact ASCII members and admit every non-ASCII character. Hyperscan then scans the UTF-8 text once
-for all of them, in linear time, with no backtracking. A pattern that cannot be rewritten or
-compiled is reported as a candidate for every text, so the prefilter never loses a match; it only
+everywhere the original can and possibly more (see :func:`superset_pattern`): look-arounds are
+dropped (or, at the edges of a pattern searched in the whole text, kept as the character they
+need), back-references read as their group's pattern, and every character above ASCII is read as
+one byte that says whether it is a word character, so ``\\b`` keeps its meaning. Hyperscan scans
+the text once for all of them, in linear time, with no backtracking. A pattern that cannot be
+rewritten or compiled is a candidate for every text, so the prefilter never loses a match; it only
 spares the work where no match is possible.
 
 Hyperscan is optional at run time: where the ``hyperscan`` package cannot be imported (a platform
@@ -92,13 +93,17 @@ class RegexPrefilter:
             return
         self._key = _cache_key(self.sources, whole_text)
         self._cache_dir = cache_dir
+        self._starting = threading.Lock()
         if background:
-            # a daemon: a short-lived process (one CLI check) exits without waiting for it
-            self._thread = threading.Thread(target=self._build, args=(list(self.sources),), name="offsite-prefilter",
-                                            daemon=True)
-            self._thread.start()
+            self._start()
         else:
             self._build(list(self.sources))
+
+    def _start(self) -> None:
+        # a daemon: a short-lived process (one CLI check) exits without waiting for it
+        self._thread = threading.Thread(target=self._build, args=(list(self.sources),), name="offsite-prefilter",
+                                        daemon=True)
+        self._thread.start()
 
     @property
     def active(self) -> bool:
@@ -107,9 +112,12 @@ class RegexPrefilter:
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until the database is compiled or loaded (or known to be unavailable); True when
-        that happened within ``timeout`` seconds. (In a process forked while it was being
-        compiled there is no thread building it: it stays unavailable, and this returns False.)"""
-        if self._thread is not None:
+        that happened within ``timeout`` seconds. In a process forked while it was being built,
+        the building thread did not come along: it is started again here."""
+        if self._thread is not None and not self._ready.is_set():
+            with self._starting:
+                if not self._thread.is_alive() and not self._ready.is_set():
+                    self._start()
             self._thread.join(timeout)
         return self._ready.is_set()
 
