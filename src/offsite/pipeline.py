@@ -37,7 +37,7 @@ class Detection:
         return merge(found)
 
     def wait_ready(self, timeout: float | None = None) -> bool:
-        """Wait until every detector's compiled prefilter is built (they are compiled in the
+        """Wait until the compiled prefilters of the views and the detectors are built (they are compiled in the
         background, or loaded from the cache directory, and only ever make detection faster: the
         findings are the same before and after). True when all were ready within ``timeout``."""
         deadline = None if timeout is None else time.monotonic() + timeout

@@ -25,11 +25,11 @@ from offsite.normalize import View, Views, glued_word_digits, has_mixed_number
 from offsite.resources import Resources
 from offsite.wordtrie import trie_alternation
 
-# Digits joined by up to 12 separator characters (linear: separators and digits are disjoint).
-# (emoji count as separators too: "07🌙911🌙456🌙789")
 #: digit strings whose national reading is remembered
 _NATIONAL_CACHE = 4096
 
+# Digits joined by up to 12 separator characters (linear: separators and digits are disjoint).
+# (emoji count as separators too: "07🌙911🌙456🌙789")
 _SEPARATORS = r"[ \t.\-/,()\[\]*_~|\\x#+\u00b7\u2022\u2010-\u2015\u2212\u30fc\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]"
 _RUN = re.compile(rf"\+*\(?\d(?:{_SEPARATORS}{{0,12}}\d)*\)?")
 _CHAIN_TOKEN = re.compile(r"\d+|[a-z]+")

@@ -145,8 +145,8 @@ class SolicitationDetector(Detector):
             r"(?<![a-z0-9'])" + trie_alternation(w for w in self.gate if w not in ("#", "@")) + r"(?![a-z0-9])"
             + (f"|[{re.escape(symbols)}]" if symbols else "")
         )
-        # One compiled scan tells which rules may match a text at all (a superset: assertions
-        # dropped); on most messages none can, and no sentence is searched.
+        # One compiled scan tells which rules may match a text at all (a superset of each rule,
+        # see offsite.prefilter); on most messages none can, and no sentence is searched.
         self._rules_prefilter = self.prefilter([rule.source for rule in self.rules])
         negations = sorted(lexicon.negations, key=len, reverse=True)
         # a negation reaches over a few words, never over "but" ("the rules say no but could we ...")

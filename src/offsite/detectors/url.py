@@ -64,10 +64,10 @@ class UrlDetector(Detector):
 
     def __init__(self, resources: Resources) -> None:
         super().__init__(resources)
-        # (host, kind) -> _valid_host's answer: a pure function of the host and the lexicon,
-        # asked again and again for the same few hosts (and 60,000 times for one in a flood)
         # one compiled scan tells whether a link, or the disguise of one, can be in a text at all
         self._shapes = self.prefilter((_URL, _LINK_DISGUISE), whole_text=True)
+        # (host, kind) -> _valid_host's answer: a pure function of the host and the lexicon,
+        # asked again and again for the same few hosts (and 60,000 times for one in a flood)
         self._hosts: BoundedMemo[tuple[str, str], tuple[str | None, int]] = BoundedMemo(
             lambda key: self._read_host(*key), _HOST_CACHE)
 
