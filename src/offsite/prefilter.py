@@ -97,12 +97,11 @@ class RegexPrefilter:
         if background:
             self._start()
         else:
-            self._build(list(self.sources))
+            self._build()
 
     def _start(self) -> None:
         # a daemon: a short-lived process (one CLI check) exits without waiting for it
-        self._thread = threading.Thread(target=self._build, args=(list(self.sources),), name="offsite-prefilter",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._build, name="offsite-prefilter", daemon=True)
         self._thread.start()
 
     @property
@@ -136,14 +135,14 @@ class RegexPrefilter:
             scratch = self._local.scratch = _hs.Scratch(self._database)
         return scratch
 
-    def _build(self, sources: list[tuple[str, int]]) -> None:
+    def _build(self) -> None:
         """Load the database from the cache directory, or rewrite, compile and store it."""
         try:
             loaded = _load(self._cache_dir, self._key)
             if loaded is not None:
                 database, always = loaded
             else:
-                database, always = _compile_all(sources, self.whole_text)
+                database, always = _compile_all(self.sources, self.whole_text)
                 if database is not None:
                     _store(self._cache_dir, self._key, database, always)
             self.always = frozenset(always)
@@ -242,7 +241,7 @@ def _placeholder(match: re.Match[str]) -> str:
     return "_" if char.isalnum() else "\x80"
 
 
-def _compile_all(sources: list[tuple[str, int]], whole_text: bool) -> tuple[Any, set[int]]:
+def _compile_all(sources: Sequence[tuple[str, int]], whole_text: bool) -> tuple[Any, set[int]]:
     """The database of every pattern that can be rewritten and compiled, and the indices of the
     others (always candidates)."""
     always: set[int] = set()
