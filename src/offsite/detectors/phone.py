@@ -32,6 +32,10 @@ _NATIONAL_CACHE = 4096
 # (emoji count as separators too: "07🌙911🌙456🌙789")
 _SEPARATORS = r"[ \t.\-/,()\[\]*_~|\\x#+\u00b7\u2022\u2010-\u2015\u2212\u30fc\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]"
 _RUN = re.compile(rf"\+*\(?\d(?:{_SEPARATORS}{{0,12}}\d)*\)?")
+# Some run of ``_RUN`` holds seven digits or more (runs are maximal, separators and digits are
+# disjoint: seven digits chained by short separator stretches lie in one run). One search
+# instead of counting the digits of every run of a long text.
+_SEVEN_DIGIT_RUN = re.compile(rf"\d(?:{_SEPARATORS}{{0,12}}\d){{6}}")
 _CHAIN_TOKEN = re.compile(r"\d+|[a-z]+")
 _SINGLE_DIGIT = re.compile(r"(?<!\d)\d(?!\d)")
 _SEPARATOR = re.compile(_SEPARATORS)
@@ -199,7 +203,7 @@ class PhoneDetector(Detector):
                 return match.group()
             return "z" * len(match.group())
 
-        if not any(len(_DIGIT.findall(run.group())) >= 7 for run in _RUN.finditer(text)):
+        if _SEVEN_DIGIT_RUN.search(text) is None:
             return  # masking only shortens runs: none can hold a phone number
         masked = _MASKS.sub(mask, text)
         for run in _RUN.finditer(masked):
