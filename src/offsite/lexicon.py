@@ -175,6 +175,18 @@ class Lexicon:
     on_site_mentions: frozenset[str]
     common_words: frozenset[str]
 
+    def knows_word(self, word: str) -> bool:
+        """True when ``word`` is a common English word or the plural of one ("trophies",
+        "streaks", "servers")."""
+        words = self.common_words
+        if word in words:
+            return True
+        if len(word) < 5 or not word.endswith("s") or word.endswith("ss"):
+            return False
+        if word.endswith("ies") and word[:-3] + "y" in words:
+            return True
+        return word[:-1] in words or (word.endswith("es") and word[:-2] in words)
+
     @property
     def crisis_numbers(self) -> frozenset[str]:
         """Every crisis number, digits only."""

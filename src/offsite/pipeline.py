@@ -26,14 +26,22 @@ class Detection:
         self.resources = resources
         self.detectors = detectors
 
-    def find(self, text: str, context: Context, trace: Trace, views: Views | None = None) -> list[Finding]:
+    def find(self, text: str, context: Context, trace: Trace, views: Views | None = None, *,
+             second_opinions: bool = True) -> list[Finding]:
         """All findings in ``text``, non-overlapping, in text order. ``views`` of ``text`` may be
-        passed in when the caller needs them too (they are built lazily, once)."""
+        passed in when the caller needs them too (they are built lazily, once).
+        ``second_opinions=False``: the rules alone (for texts nobody wrote as one message, such as
+        a conversation's pieces joined together)."""
         if views is None or views.original is not text:
             views = self.resources.views(text)
         found: list[Finding] = []
         for detector in self.detectors:
-            found.extend(detector.run(views, context, trace))
+            if not detector.second_opinion:
+                found.extend(detector.run(views, context, trace))
+        if not found and second_opinions:
+            for detector in self.detectors:
+                if detector.second_opinion:
+                    found.extend(detector.run(views, context, trace))
         return merge(found)
 
     def wait_ready(self, timeout: float | None = None) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from offsite import Kind, Surface
+from offsite import Context, Kind, Surface
 
 from ._support import check_negative, check_positive, detector, guard, neg, pos
 
@@ -53,7 +53,6 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
-    neg("email me at gmail"),
     neg("i was at gmail hq"),
     neg("my email is at capacity"),
     neg("im @ gmail all day"),
@@ -93,6 +92,15 @@ def test_finds_email(text: str, spans: tuple[str, ...], kind: Kind, surface: Sur
 def test_ignores_lookalikes(text: str, surface: Surface) -> None:
     """At-words, dot-words, file names and rule talk are not addresses."""
     check_negative("email", text, surface)
+
+
+def test_email_me_at_a_provider_is_an_offer_not_an_address() -> None:
+    """Before: "email me at gmail" passed as clean (no address in it). After: the e-mail detector
+    still finds no address, but the message offers to move to e-mail, and the guard says so."""
+    context = Context()
+    assert detector("email").detect("email me at gmail", context) == []
+    findings = guard().detect("email me at gmail", context).findings
+    assert [f.kind for f in findings] == [Kind.SOLICITATION]
 
 
 @pytest.mark.parametrize(

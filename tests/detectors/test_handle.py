@@ -12,6 +12,10 @@ from ._support import check_negative, check_positive, guard, neg, pos
 H = Kind.HANDLE
 
 POSITIVES = [
+    pos("sc — k.a.t.i.e.m", ["k.a.t.i.e.m"], H),  # a name spelled out letter by letter
+    pos("minecraft ign is PebbleWizard, i have a little server", ["PebbleWizard"], H),
+    pos("xbox gamertag: NightOwl77", ["NightOwl77"], H),
+    pos("cashapp $tyreek22", ["$tyreek22"], H),
     pos("add me on snap: jane.d", ["jane.d"], H),
     pos("my insta is jane_d", ["jane_d"], H),
     pos("ig: jane_d", ["jane_d"], H),
@@ -81,6 +85,10 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("j'ai vu une vidéo tiktok là-dessus et je me suis reconnue"),  # a hyphenated word no service allows
+    neg("i love minecraft, lo-fi, and my dog biscuit"),
+    neg("my minecraft ign got banned lol"),
+    neg("my snap streaks are the only thing keeping me going"),
     neg("i deleted snapchat"),
     neg("my mom read my whatsapp"),
     neg("someone asked for my snap and i reported them"),

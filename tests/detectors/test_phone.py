@@ -88,6 +88,9 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("in recovery since 2021 | 988 if you need it | here to listen"),
+    neg("CALM is on 0800 58 58 58, they're really good"),
+    neg("papyrus hopelineuk is 0800 068 4141 if you're under 35"),
     neg("meet me at 5:30"),
     neg("the meeting is 10:30-11:45 on 3/14/2024"),
     neg("see you on 3/14/2024"),

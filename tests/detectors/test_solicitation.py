@@ -18,6 +18,29 @@ from ._support import check_negative, check_positive, neg, pos
 S = Kind.SOLICITATION
 
 POSITIVES = [
+    # seventh session: phrasings first seen in the u7 sets
+    pos("got a discord?", ["got a discord"], S),
+    pos("any chance you're on reddit? i'd love to keep talking", ["you're on reddit"], S),
+    pos("can i message you somewhere outside of here?", ["message you somewhere outside"], S),
+    pos("is it ok if i text you instead?", ["text you instead"], S),
+    pos("pls someone give me their number i'm so lonely", ["someone give me their number"], S),
+    pos("who wants to be snap friends", ["be snap friends"], S),
+    pos("girls in the room, who wants to be friends on tiktok", ["be friends on tiktok"], S),
+    pos("i'd rather talk on skype honestly", ["rather talk on skype"], S),
+    pos("we should all move to telegram, the mods here are too strict", ["we should all move to telegram"], S),
+    pos("can we switch to texting? this site is so slow", ["we switch to texting"], S),
+    pos("anyone up for a group call on discord tonight?", ["anyone up for a group call on discord"], S),
+    pos("wollen wir uns mal treffen?", ["wollen wir uns mal treffen"], S),
+    pos("on se voit en vrai ?", ["on se voit en vrai"], S),
+    pos("a gente podia se encontrar no shopping", ["a gente podia se encontrar"], S),
+    pos("oye y si nos vemos en persona?", ["nos vemos en persona"], S),
+    pos("we could do a little meetup", ["we could do a little meetup"], S),
+    pos("adiciona-me no insta", ["adiciona-me no insta"], S),
+    pos("tu me files ton 06 ?", ["me files ton 06"], S),
+    pos("gib mir doch deine handynummer", ["gib mir doch deine handynummer"], S),
+    pos("ragazzi facciamo un gruppo whatsapp?", ["facciamo un gruppo whatsapp"], S),
+    pos("¿alguien quiere armar un grupo de whatsapp?", ["armar un grupo de whatsapp"], S),
+    pos("ich hab ne Telegram-Gruppe für uns gemacht", ["ne Telegram-Gruppe für uns"], S),
     pos("do you have snap?", ["do you have snap"], S),
     pos("what's your number", ["what's your number"], S),
     pos("whats ur insta", ["whats ur insta"], S),
@@ -81,6 +104,11 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("we should meet our goals one step at a time"),
+    neg("i switched to tiktok after i deleted instagram"),
+    neg("my friends on tiktok are so supportive"),
+    neg("i had a call on zoom with my therapist"),
+    neg("the snapchat group at school is so mean"),
     neg("i hate when people ask for my number"),
     neg("guys ask for my number all the time"),
     neg("wanna call it a night?"),

@@ -46,6 +46,8 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("you can find a sliding scale therapist on openpathcollective.org"),
+    neg("i use the free worksheets from therapistaid.com"),
     neg("i deleted snapchat"),
     neg("i saw it on instagram.com"),
     neg("my mom read my whatsapp"),

@@ -336,7 +336,8 @@ class ConversationTracker:
         offset = len(joined) + len(sep)
         joined += sep + head
         ends = [s + len(p) for s, p in zip(starts, pieces, strict=True)]
-        found = [g for g in self.detection.find(joined, context, Trace())
+        # the rules alone: second opinions (the intent model) read messages, not pieces joined
+        found = [g for g in self.detection.find(joined, context, Trace(), second_opinions=False)
                  if head is text or g.end < len(joined)]
         prefix_found: list[Finding] | None = None
         out: list[Finding] = []
@@ -348,7 +349,8 @@ class ConversationTracker:
                 # completed by what follows it ("im quietfox" / "on discord"): new only if the
                 # earlier pieces alone did not already hold it.
                 if prefix_found is None:
-                    prefix_found = self.detection.find(joined[: offset].rstrip(), context, Trace())
+                    prefix_found = self.detection.find(joined[: offset].rstrip(), context, Trace(),
+                                                       second_opinions=False)
                 if any(p.kind == g.kind and p.start == g.start and p.end == g.end for p in prefix_found):
                     continue
                 span = _strip_span(text, 0, len(text))

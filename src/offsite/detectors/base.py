@@ -62,6 +62,9 @@ class Detector(ABC):
     name: str = "detector"
     #: Candidates below this confidence are rejected by the default validation.
     min_confidence: float = 0.5
+    #: Runs only on texts where no other detector found anything (a second opinion, such as a
+    #: model that reads the whole message): it never competes with a rule's finding.
+    second_opinion: bool = False
 
     #: the compiled prefilters this detector asks (see :meth:`prefilter`)
     prefilters: tuple[RegexPrefilter, ...] = ()

@@ -34,7 +34,7 @@ _MARKED = re.compile(r"[_.0-9]")
 # After the platform word: optional "id/username", then "is", ":", "=", "-", "(" ...
 _AFTER = re.compile(
     r"[ \t]*(?:,[ \t]*(?=[a-z@]))?(?:[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?[ \t]*){0,2}(?:(?P<label>(?:id|name|username|user name|user|handle|acc|account|addy|tag"
-    r"|friend code|code)\b|@)[ \t]*)?"
+    r"|friend code|code|ign|gamertag)\b|@)[ \t]*)?"
     r"(?P<link>(?:,[ \t]*)?(?:is|'s|s|es|ist|e|est|c'est|cest|c est|its|it's|it is|me[ \t]+at|me[ \t]+on|me,?[ \t]+i'?m|at|me|as|under"
     r"|i'?m|soy|sou|ich bin|sono|iz|sous le nom de|sous le pseudo|unter dem namen|con el nombre de"
     r"|como|comme|als|both|everywhere|on both|on all|on all of them|aku|gue|gw|ku)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
@@ -88,7 +88,7 @@ _MY_ID = re.compile(
 # "my spotify is public, add me, username is sadgirlhours99", "LINE? IDはyuki_0415": a labelled
 # name after a platform named earlier in the message
 _LABEL_IS = re.compile(
-    rf"(?<![a-z0-9])(?:(?:user ?name|username|user|handle|id|gamertag|friend code|invite code|server code|tag)"
+    rf"(?<![a-z0-9])(?:(?:user ?name|username|user|handle|id|gamertag|ign|friend code|invite code|server code|tag)"
     rf"[ \t]*(?:is|:|=|es|é|est|ist|\u306f|\uff1a)"
     # "theres this thing called the gram ... im on there as ph0ebe.in.bloom", "my wattpad, it's under x"
     rf"|(?:i'?m|im|i am)[ \t]+(?:on[ \t]+)?there[ \t]+as|(?:it'?s|its|i'?m|im)[ \t]+under"
@@ -296,7 +296,7 @@ class HandleDetector(Detector):
             start, end = after.start("handle"), after.end("handle")
             link_text = (after.group("link") or "").strip()
             # "my xbox account got hacked": "account" with no link word is talk, not a label
-            bare_account = after.group("label") in ("acc", "account", "name") and not link_text
+            bare_account = after.group("label") in ("acc", "account", "name", "ign", "gamertag") and not link_text
             strong = bool((after.group("label") and not bare_account) or after.group("open") or link_text.endswith("@")
                           or link_text in (":", "=", "(", "[", "is:", "->", "=>", ">") or joined.text[start] == "@"
                           or _ARROW.fullmatch(link_text) is not None
@@ -309,7 +309,11 @@ class HandleDetector(Detector):
             spelled = self._spelled_end(joined.text, end)
             if spelled is not None:
                 end, handle_text = spelled  # "jane underscore doe": "jane_doe"
-            shaped = (any(c in handle_text for c in "_.0123456789@") or (
+            # a name spelled out letter by letter ("sc — k.a.t.i.e.m"): deliberately disguised
+            typed_start, typed_end = joined.to_original(start, end)
+            spelled_out = typed_end - typed_start >= 2 * (end - start) - 1 and end - start >= 3
+            strong = strong or spelled_out
+            shaped = spelled_out or (any(c in handle_text for c in "_.0123456789@") or (
                 re.search(r"[a-z]-[a-z]", handle_text) is not None and _REDUPLICATED.fullmatch(handle_text) is None
             )) and (not handle_text.replace(".", "").isdigit()
                                         or (platform.handle.numeric and len(handle_text) >= 5
@@ -433,15 +437,17 @@ class HandleDetector(Detector):
         if "'" in word and _MARKED.search(word) is None:
             return None  # "i'm", "it's": a word, not a user name
         plain = word.isalpha()
-        if plain and word in self.resources.lexicon.common_words and not raw.startswith("@"):
+        if plain and self.resources.lexicon.knows_word(word) and not raw.startswith("@"):
             if not strong:
                 return None
             conf -= 0.2
         grammar = platform.handle
-        body = re.sub(r"#\d{4}$", "", word)
+        body = re.sub(r"#\d{4}$", "", word).removeprefix("$")  # "$tyreek22": a cashtag
         if not (grammar.min <= len(body) <= grammar.max):
             conf -= 0.3
         if re.fullmatch(f"[{grammar.chars}]+", body) is None:
+            if not strong and "-" in body and re.fullmatch(r"[^\W\d_]+(?:-[^\W\d_]+)+", body) is not None:
+                return None  # "tiktok là-dessus", "minecraft, lo-fi": a hyphenated word, no name this service allows
             conf -= 0.2
         if not any(c.isalpha() for c in body) and not grammar.numeric:
             return None  # numbers are the phone detector's

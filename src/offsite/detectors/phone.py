@@ -42,6 +42,7 @@ _SEPARATOR = re.compile(_SEPARATORS)
 _GROUP = re.compile(r"\d+")
 _GROUP_BEFORE = re.compile(r"(?<!\d)\d+\Z")
 _DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _WORD = re.compile(r"[a-z]+")
 _PHONE_AFTER = re.compile(
     r"[\s,.)(-]*(?:is my|to|and|or|pls|please|for)?\s*(?:call|text|txt|whatsapp|wa|cell|phone|mobile|ring|sms|zap|"
@@ -160,6 +161,8 @@ def _hard_break(sep: str, left: str, right: str) -> bool:
         return True
     if ("," in sep or re.fullmatch(r"\.\s+", sep)) and len(left) > 1 and len(right) > 1:
         return True
+    if sep.strip() == "|" and sep != "|" and (_YEAR.fullmatch(left) or _YEAR.fullmatch(right)):
+        return True  # "in recovery since 2021 | 988 if you need it": a spaced bar after a year divides
     return False
 
 

@@ -1,0 +1,239 @@
+"""A second opinion on the messages no rule flagged: does the message, read as a whole, offer or
+ask for contact off the site? ("is there anywhere else we could chat?", "hmu on the blue app with
+the f", "wanna move this convo elsewhere").
+
+The rules of the other detectors catch what they name; people keep finding phrasings nobody
+wrote a rule for. This detector is a small linear model (logistic regression over the words and
+word pairs of the ``alpha`` view, with platform names, phone words and numbers read as classes),
+trained by ``scripts/train_intent_model.py`` on the project's development sets and shipped as
+data (``offsite/data/intent_model.json``). It runs only where every other detector found nothing
+(:attr:`Detector.second_opinion`), costs a few microseconds a message, and never names an
+identifier: its finding is a solicitation over the sentence that reads most like an offer, with a
+confidence below 0.6, so the default policy hides that sentence and lets the rest through without a
+strike (an adult-teen conversation also goes to review)."""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+import re
+from collections.abc import Iterator, Mapping, Sequence, Set
+from dataclasses import dataclass
+from importlib import resources as package_files
+from itertools import pairwise, repeat
+from pathlib import Path
+from typing import TypeGuard
+
+from offsite.detectors.base import Candidate, Detector
+from offsite.models import Context, Kind
+from offsite.normalize import Views
+from offsite.resources import Mention, Resources
+
+#: the version of :func:`message_features`; a model trained on another version is refused
+FEATURES_VERSION = 1
+#: a finding's confidence is mapped into [LOW, HIGH): below the policy's 0.6 "uncertain" line
+CONFIDENCE_LOW, CONFIDENCE_HIGH = 0.5, 0.59
+
+# words of any script, runs of digits, and the few signs that carry meaning here
+_TOKEN = re.compile(r"[^\W\d_]+|[@#:/\x01\x02\x03]")
+_ASCII_TOKEN = re.compile(r"[a-zA-Z]+|[@#:/\x01\x02\x03]")  # the same tokens in ASCII text, sooner
+_DIGITS = re.compile(r"\d+")
+# sentences of the alpha view (a stop followed by a space or a new line ends one)
+_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s.!?]))+[.!?]*")
+_PHONE_PLATFORMS = frozenset({"phone", "email"})
+_WORD = re.compile(r"[^\W\d_]+")
+_MIN_WORDS = 4
+# five digits (in any grouping), a link or an "@": what identifiers are made of
+_IDENTIFIER_MATERIAL = re.compile(
+    r"\d(?:\D{0,3}\d){4}|://|www\.|@|[a-z0-9]\.(?:com|net|org|gg|me|io|ly|co|app|ee|tv|de|fr|br|uk|es|it)\b")
+
+
+# a token: a word, a sign or a class name; a feature: one token or two, one space apart
+_TOKEN_NAME = r"(?:[^\W\d_]+|[@#:/]|<platform>|<phoneword>|<num>)"
+_FEATURE_NAME = re.compile(rf"{_TOKEN_NAME}(?: {_TOKEN_NAME})?")
+
+
+class IntentModelError(ValueError):
+    """The model file is missing, unreadable or invalid (the message says what and where)."""
+
+
+#: Feature = one token, or a pair of neighbouring tokens.
+Feature = str | tuple[str, str]
+
+# Classes of tokens, one control character each in the token stream (never typed: the views
+# drop control characters), written as names in the model file.
+_CLASSES = {"\x01": "<platform>", "\x02": "<phoneword>", "\x03": "<num>"}
+_CLASS_OF_NAME = {name: char for char, name in _CLASSES.items()}
+
+
+def message_features(text: str, mentions: Sequence[Mention], start: int = 0, end: int | None = None) -> set[Feature]:
+    """The features of ``text[start:end]`` (an ``alpha`` view and its platform mentions): its
+    tokens (words, and the signs ``@ # : /``), with every platform name read as ``<platform>``
+    (``<phoneword>`` for "text", "call", "email" and the like) and every number as ``<num>``,
+    and each pair of neighbouring tokens. Training and detection both call this one function."""
+    end = len(text) if end is None else end
+    if mentions:
+        pieces: list[str] = []
+        position = start
+        for mention in mentions:
+            if mention.start < position or mention.end > end:
+                continue
+            pieces.append(text[position : mention.start])
+            pieces.append(" \x02 " if mention.platform.id in _PHONE_PLATFORMS else " \x01 ")
+            position = mention.end
+        pieces.append(text[position:end])
+        text = "".join(pieces)
+    elif start or end != len(text):
+        text = text[start:end]
+    if _DIGITS.search(text) is not None:
+        text = _DIGITS.sub("\x03", text)
+    tokens = (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
+    return {*tokens, *pairwise(tokens)}
+
+
+def abstains(text: str) -> bool:
+    """True for texts the model leaves to the rules alone: fragments of fewer than four words
+    ("insta", "could we maybe", "yeah on insta": a conversation's pieces, read together by the
+    conversation tracker), and texts holding an identifier's raw material (five digits or more,
+    a link, an ``@``), where the detectors of identifiers have already said what it is ("My NI
+    number is QQ 12 34 56 C", "Find jobs at http://facebook.com/jobs")."""
+    if len(_WORD.findall(text, 0, 400)) < _MIN_WORDS:
+        return True
+    return _IDENTIFIER_MATERIAL.search(text) is not None
+
+
+def feature_name(feature: Feature) -> str:
+    """How a feature is written in the model file ("add me", "<platform> <num>")."""
+    if isinstance(feature, tuple):
+        return " ".join(_CLASSES.get(token, token) for token in feature)
+    return _CLASSES.get(feature, feature)
+
+
+def _feature_of_name(name: str) -> Feature:
+    tokens = [_CLASS_OF_NAME.get(token, token) for token in name.split(" ")]
+    return tokens[0] if len(tokens) == 1 else (tokens[0], tokens[1])
+
+
+@dataclass(frozen=True)
+class IntentModel:
+    """Weights of the linear model: ``P(offer) = sigmoid(bias + sum(w[f]) / sqrt(n))`` over the
+    ``n`` distinct features of a text (binary features, scaled to unit length, as trained)."""
+
+    bias: float
+    threshold: float
+    weights: Mapping[Feature, float]
+    trained_on: tuple[str, ...] = ()
+
+    def probability(self, features: Set[Feature]) -> float:
+        """How likely the text with these (distinct) features offers or asks for off-site contact."""
+        if not features:
+            return 1.0 / (1.0 + math.exp(-self.bias))
+        total = sum(map(self.weights.get, features, repeat(0.0)))
+        logit = self.bias + total / math.sqrt(len(features))
+        if logit < -30:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-logit))
+
+    def to_json(self) -> str:
+        """The model file's text (what :func:`load_intent_model` reads)."""
+        return json.dumps({
+            "format": 1, "features_version": FEATURES_VERSION, "bias": self.bias, "threshold": self.threshold,
+            "trained_on": list(self.trained_on),
+            "weights": dict(sorted((feature_name(f), w) for f, w in self.weights.items())),
+        }, ensure_ascii=False, separators=(",", ":"))
+
+
+def load_intent_model(path: Path | None = None) -> IntentModel:
+    """Read and check a model file (the shipped ``offsite/data/intent_model.json`` by default)."""
+    where = str(path) if path is not None else "offsite/data/intent_model.json"
+    try:
+        raw = path.read_text("utf-8") if path is not None else \
+            package_files.files("offsite.data").joinpath("intent_model.json").read_text("utf-8")
+        data = json.loads(raw)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IntentModelError(f"{where}: cannot read the intent model ({type(exc).__name__})") from None
+    if not isinstance(data, dict):
+        raise IntentModelError(f"{where}: the model is not a JSON object")
+    if data.get("format") != 1 or data.get("features_version") != FEATURES_VERSION:
+        raise IntentModelError(f"{where}: model format {data.get('format')!r}, features version "
+                               f"{data.get('features_version')!r}; this offsite reads format 1, version {FEATURES_VERSION}")
+    bias, threshold, weights = data.get("bias"), data.get("threshold"), data.get("weights")
+    if not _finite(bias):
+        raise IntentModelError(f"{where}: 'bias' must be a finite number")
+    if not _finite(threshold) or not 0.5 <= threshold < 1.0:
+        raise IntentModelError(f"{where}: 'threshold' must be a number in [0.5, 1)")
+    if not isinstance(weights, dict) or not weights:
+        raise IntentModelError(f"{where}: 'weights' must be a non-empty object")
+    for feature, weight in weights.items():
+        if not _FEATURE_NAME.fullmatch(feature) or not _finite(weight):
+            raise IntentModelError(f"{where}: weights[{feature!r}]: a feature is one or two tokens with a finite weight")
+    trained_on = data.get("trained_on", [])
+    if not isinstance(trained_on, list) or not all(isinstance(x, str) for x in trained_on):
+        raise IntentModelError(f"{where}: 'trained_on' must be a list of file names")
+    return IntentModel(float(bias), float(threshold), {_feature_of_name(k): float(v) for k, v in weights.items()},
+                       tuple(trained_on))
+
+
+def _finite(value: object) -> TypeGuard[float]:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def units(text: str) -> list[tuple[int, int]]:
+    """What the model reads in a text: the whole text, and each of its sentences of four words
+    or more when it has several (an offer one sentence long is not drowned by the rest of a
+    long message)."""
+    spans = [(0, len(text))]
+    sentences = [m.span() for m in _SENTENCE.finditer(text)]
+    if len(sentences) > 1:
+        spans.extend(span for span in sentences if len(_WORD.findall(text, *span)) >= _MIN_WORDS)
+    return spans
+
+
+def unit_features(text: str, mentions: Sequence[Mention]) -> list[tuple[tuple[int, int], set[Feature]]]:
+    """The features of every unit of ``text`` (see :func:`units`); each sentence is given only
+    its own mentions, so the work stays linear in the text."""
+    starts = [mention.start for mention in mentions]
+    found = []
+    for start, end in units(text):
+        own = mentions[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+        found.append(((start, end), message_features(text, own, start, end)))
+    return found
+
+
+def offer_probability(model: IntentModel, text: str, mentions: Sequence[Mention]) -> tuple[float, tuple[int, int]]:
+    """The highest probability of an offer among the units of ``text``, and that unit's span."""
+    best, span = -1.0, (0, len(text))
+    for unit, features in unit_features(text, mentions):
+        probability = model.probability(features)
+        if probability > best:
+            best, span = probability, unit
+    return best, span
+
+
+class IntentDetector(Detector):
+    """Messages that read as an offer or a request to move off the site although no rule
+    matched (a second opinion: see the module docstring)."""
+
+    name = "intent"
+    second_opinion = True
+    min_confidence = CONFIDENCE_LOW
+
+    def __init__(self, resources: Resources, model: IntentModel | None = None) -> None:
+        super().__init__(resources)
+        self.model = model if model is not None else load_intent_model()
+
+    def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
+        """One candidate when the message, or one of its sentences, reads as an offer: over
+        that sentence (the message when it is the message as a whole)."""
+        alpha = views.alpha
+        text = alpha.text
+        if abstains(text):
+            return
+        probability, (start, end) = offer_probability(self.model, text, self.resources.platforms.mentions_in(views))
+        if probability < self.model.threshold:
+            return
+        share = (probability - self.model.threshold) / max(1e-9, 1.0 - self.model.threshold)
+        confidence = CONFIDENCE_LOW + share * (CONFIDENCE_HIGH - CONFIDENCE_LOW)
+        yield Candidate(Kind.SOLICITATION, alpha, start, end, "solicitation.model", confidence,
+                        f"model:{probability:.2f}")
