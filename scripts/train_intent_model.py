@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -43,7 +42,7 @@ class Case:
     #: features of each unit the detector reads (the whole text and its longer sentences)
     units: tuple[frozenset[Feature], ...]
     flagged_by_rules: bool
-    #: the model leaves this text to the rules (``abstains``): never flagged by it
+    #: the model leaves this text to the rules (no units: see ``unit_features``)
     abstained: bool
     #: a violation that names no identifier (a pure offer or request), or a clean text: what the
     #: model learns from (identifiers are the rules' work; learning them teaches "com" and ":")
@@ -54,7 +53,7 @@ def load_cases(paths: list[Path]) -> list[Case]:
     """Cases of every file (single texts only), with their features and the rules' verdict. A
     bad line is reported (file and line) and skipped."""
     from offsite import Context, Guard
-    from offsite.detectors.intent import abstains, unit_features
+    from offsite.detectors.intent import unit_features
     from offsite.registry import default_registry
 
     registry = default_registry()
@@ -78,10 +77,11 @@ def load_cases(paths: list[Path]) -> list[Case]:
             views = guard.resources.views(text)
             mentions = guard.resources.platforms.mentions_in(views)
             per_unit = tuple(frozenset(f) for _, f in unit_features(views.alpha.text, mentions))
+            abstained = not per_unit
             flagged = bool(guard.detect(text, context).findings)
             teaches = label == "clean" or not raw.get("contact")
-            cases.append(Case(f"{path.name}:{raw.get('source', '')}", label == "violation", per_unit[0], per_unit,
-                              flagged, abstains(views.alpha.text), teaches))
+            cases.append(Case(f"{path.name}:{raw.get('source', '')}", label == "violation",
+                              per_unit[0] if per_unit else frozenset(), per_unit, flagged, abstained, teaches))
     return cases
 
 
@@ -91,7 +91,7 @@ def fit(cases: list[Case], c: float, min_df: int) -> tuple[float, dict[Feature, 
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
-    from offsite.detectors.intent import feature_name
+    from offsite.detectors.intent import feature_name, feature_scale
 
     counts: dict[Feature, int] = defaultdict(int)
     for case in cases:
@@ -101,7 +101,7 @@ def fit(cases: list[Case], c: float, min_df: int) -> tuple[float, dict[Feature, 
     rows, cols, values = [], [], []
     for row, case in enumerate(cases):
         distinct = case.features
-        scale = 1.0 / math.sqrt(len(distinct)) if distinct else 0.0
+        scale = feature_scale(len(distinct))
         for feature in distinct:
             column = vocabulary.get(feature)
             if column is not None:
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         model = IntentModel(bias, 0.5, weights)
         for index, case in enumerate(cases):
             if fold_of[case.source] == fold:
-                held_out[index] = max(model.probability(unit) for unit in case.units)
+                held_out[index] = max((model.probability(unit) for unit in case.units), default=0.0)
     base_recall, base_fpr = scores(cases, [0.0] * len(cases), 1.1)
     print(f"{len(cases)} cases ({len(scored)} the model learns from) from {len(sources)} sources; "
           f"rules alone: recall {base_recall:.3f} FPR {base_fpr:.3f}")
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"threshold {chosen:.2f}; {len(weights)} weights")
     if args.holdout:
         unseen = load_cases(args.holdout)
-        probabilities = [max(model.probability(unit) for unit in case.units) for case in unseen]
+        probabilities = [max((model.probability(unit) for unit in case.units), default=0.0) for case in unseen]
         by_file: dict[str, list[int]] = defaultdict(list)
         for index, case in enumerate(unseen):
             by_file[case.source.split(":")[0]].append(index)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -17,10 +18,10 @@ from offsite.detectors.intent import (
     CONFIDENCE_LOW,
     IntentModel,
     IntentModelError,
-    abstains,
     feature_name,
     load_intent_model,
     message_features,
+    unit_features,
 )
 from offsite.models import Action
 from offsite.registry import default_registry
@@ -31,7 +32,6 @@ S = Kind.SOLICITATION
 
 # offers no rule names (each checked below to pass the rules, so the model is what finds it)
 OFFERS = [
-    "hmu on the blue app with the f lol",
     "i don't want to lose you when this session times out, is there any other way to keep in touch?",
     "is there somewhere else we can vent?",
     "u can reach me on the app with the ghost 👻 if u want",
@@ -83,12 +83,12 @@ def test_second_opinion_only_where_the_rules_found_nothing() -> None:
 
 def test_finding_covers_the_sentence_that_reads_as_the_offer() -> None:
     """In a long message the finding (and what redaction hides) is the offer's sentence."""
-    text = ("thank you for listening tonight, it helped. "
-            "is there somewhere else we can vent? "
-            "anyway i should sleep now.")
+    text = ("thank you for listening tonight, it helped a lot and i mean it. i had such a long day "
+            "at work and at school and everything. is there somewhere else we can vent? anyway i "
+            "should sleep now, my eyes are closing.")
     findings = guard().detect(text).findings
     assert len(findings) == 1 and findings[0].rule == "solicitation.model"
-    assert findings[0].text.startswith("is there somewhere else we can vent")
+    assert findings[0].text == "is there somewhere else we can vent"  # (edge punctuation trimmed)
 
 
 def test_policy_treats_a_model_finding_as_uncertain() -> None:
@@ -113,33 +113,42 @@ def test_registry_can_switch_it_off() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "abstains"),
     [
         ("snap", True), ("could we maybe", True), ("is there somewhere else we can vent", False),
         ("text me 555 019 2288 ok then", True), ("see discord.gg/abc for the link", True),
         ("write to me at jane@example.com please", True), ("a " * 200 + "one two three four", False),
     ],
 )
-def test_abstains_on_fragments_and_identifier_material(text: str, expected: bool) -> None:
-    """Fewer than four words, five digits, a link or an @: the rules' work."""
-    assert abstains(text) is expected
+def test_abstains_on_fragments_and_identifier_material(text: str, abstains: bool) -> None:
+    """Fewer than four tokens, five digits, a link or an @: the rules' work."""
+    assert (unit_features(text, []) == []) is abstains
+
+
+def test_long_texts_are_read_sentence_by_sentence_too() -> None:
+    """From 40 tokens on, each sentence of four tokens or more is a unit of its own."""
+    text = "i had a long day at work and school. " * 5 + "is there somewhere else we can vent?"
+    spans = [span for span, _ in unit_features(text, [])]
+    assert spans[0] == (0, len(text)) and len(spans) == 7
+    assert text[slice(*spans[-1])].strip() == "is there somewhere else we can vent?"
 
 
 def test_features_read_platforms_phone_words_and_numbers_as_classes() -> None:
-    """Platform names, phone words and numbers become classes; neighbours become pairs."""
+    """Platform names and phone words become classes; numbers are left out."""
     views = resources().views("add me on snap or text 555 lol")
     mentions = resources().platforms.mentions_in(views)
     names = {feature_name(f) for f in message_features(views.alpha.text, mentions)}
-    assert {"add", "me", "<platform>", "<phoneword>", "<num>", "on <platform>", "<phoneword> <num>"} <= names
-    assert "snap" not in names and "555" not in names
+    assert {"add", "me", "on", "<platform>", "or", "<phoneword>", "lol"} == names
 
 
 def test_probability_follows_the_documented_formula() -> None:
-    """sigmoid(bias + sum(w) / sqrt(n)) over distinct features; unknown features weigh nothing."""
-    model = IntentModel(bias=-1.0, threshold=0.8, weights={"a": 2.0, ("a", "b"): 2.0})
-    p = model.probability({"a", ("a", "b"), "unknown", "other"})
-    assert p == pytest.approx(1 / (1 + pow(2.718281828459045, -(-1.0 + 4.0 / 2.0))))
-    assert model.probability(set()) == pytest.approx(1 / (1 + pow(2.718281828459045, 1.0)))
+    """sigmoid(bias + sum(w) / sqrt(max(n, 8))) over distinct features; unknown features weigh
+    nothing; a short text counts as eight features."""
+    model = IntentModel(bias=-1.0, threshold=0.8, weights={"a": 2.0, "b": 2.0})
+    many = {"a", "b", *(f"w{i}" for i in range(14))}
+    assert model.probability(many) == pytest.approx(1 / (1 + math.exp(-(-1.0 + 4.0 / 4.0))))
+    assert model.probability({"a", "b"}) == pytest.approx(1 / (1 + math.exp(-(-1.0 + 4.0 / math.sqrt(8)))))
+    assert model.probability(set()) == pytest.approx(1 / (1 + math.exp(1.0)))
 
 
 def test_shipped_model_is_valid_and_round_trips(tmp_path: Path) -> None:
@@ -162,12 +171,12 @@ def test_shipped_model_is_valid_and_round_trips(tmp_path: Path) -> None:
         ("not json", "cannot read"),
         ("[]", "not a JSON object"),
         ('{"format": 2, "features_version": 1}', "model format 2"),
-        ('{"format": 1, "features_version": 1, "bias": "x", "threshold": 0.9, "weights": {"a": 1}}', "'bias'"),
-        ('{"format": 1, "features_version": 1, "bias": 0, "threshold": 1.5, "weights": {"a": 1}}', "'threshold'"),
-        ('{"format": 1, "features_version": 1, "bias": 0, "threshold": 0.9, "weights": {}}', "'weights'"),
-        ('{"format": 1, "features_version": 1, "bias": 0, "threshold": 0.9, "weights": {"a  b": 1}}', "weights['a  b']"),
-        ('{"format": 1, "features_version": 1, "bias": 0, "threshold": 0.9, "weights": {"a": NaN}}', "weights['a']"),
-        ('{"format": 1, "features_version": 1, "bias": 0, "threshold": 0.9, "weights": {"a": 1}, "trained_on": 3}',
+        ('{"format": 1, "features_version": 2, "bias": "x", "threshold": 0.9, "weights": {"a": 1}}', "'bias'"),
+        ('{"format": 1, "features_version": 2, "bias": 0, "threshold": 1.5, "weights": {"a": 1}}', "'threshold'"),
+        ('{"format": 1, "features_version": 2, "bias": 0, "threshold": 0.9, "weights": {}}', "'weights'"),
+        ('{"format": 1, "features_version": 2, "bias": 0, "threshold": 0.9, "weights": {"a b": 1}}', "weights['a b']"),
+        ('{"format": 1, "features_version": 2, "bias": 0, "threshold": 0.9, "weights": {"a": NaN}}', "weights['a']"),
+        ('{"format": 1, "features_version": 2, "bias": 0, "threshold": 0.9, "weights": {"a": 1}, "trained_on": 3}',
          "'trained_on'"),
     ],
 )

@@ -313,11 +313,11 @@ class HandleDetector(Detector):
             typed_start, typed_end = joined.to_original(start, end)
             spelled_out = typed_end - typed_start >= 2 * (end - start) - 1 and end - start >= 3
             strong = strong or spelled_out
-            shaped = spelled_out or (any(c in handle_text for c in "_.0123456789@") or (
+            shaped = spelled_out or ((any(c in handle_text for c in "_.0123456789@") or (
                 re.search(r"[a-z]-[a-z]", handle_text) is not None and _REDUPLICATED.fullmatch(handle_text) is None
             )) and (not handle_text.replace(".", "").isdigit()
                                         or (platform.handle.numeric and len(handle_text) >= 5
-                                            and (after.group("link") is not None or mention.alias.endswith("id"))))
+                                            and (after.group("link") is not None or mention.alias.endswith("id")))))
             # "Tele-MANAS", "insta-famous": a hyphen glued on both sides makes a compound word
             compound = (link_text == "-" and after.start("link") == mention.end and after.end("link") == start
                         and not shaped)

@@ -3,8 +3,8 @@ ask for contact off the site? ("is there anywhere else we could chat?", "hmu on 
 the f", "wanna move this convo elsewhere").
 
 The rules of the other detectors catch what they name; people keep finding phrasings nobody
-wrote a rule for. This detector is a small linear model (logistic regression over the words and
-word pairs of the ``alpha`` view, with platform names, phone words and numbers read as classes),
+wrote a rule for. This detector is a small linear model (logistic regression over the words of
+the ``alpha`` view, with platform names and phone words read as classes),
 trained by ``scripts/train_intent_model.py`` on the project's development sets and shipped as
 data (``offsite/data/intent_model.json``). It runs only where every other detector found nothing
 (:attr:`Detector.second_opinion`), costs a few microseconds a message, and never names an
@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from importlib import resources as package_files
-from itertools import pairwise, repeat
+from itertools import repeat
 from pathlib import Path
 from typing import TypeGuard
 
@@ -31,48 +31,52 @@ from offsite.normalize import Views
 from offsite.resources import Mention, Resources
 
 #: the version of :func:`message_features`; a model trained on another version is refused
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 #: a finding's confidence is mapped into [LOW, HIGH): below the policy's 0.6 "uncertain" line
 CONFIDENCE_LOW, CONFIDENCE_HIGH = 0.5, 0.59
 
 # words of any script, runs of digits, and the few signs that carry meaning here
-_TOKEN = re.compile(r"[^\W\d_]+|[@#:/\x01\x02\x03]")
-_ASCII_TOKEN = re.compile(r"[a-zA-Z]+|[@#:/\x01\x02\x03]")  # the same tokens in ASCII text, sooner
-_DIGITS = re.compile(r"\d+")
+_TOKEN = re.compile(r"[^\W\d_]+|[@#:/\x01\x02]")
+_ASCII_TOKEN = re.compile(r"[a-zA-Z]+|[@#:/\x01\x02]")  # the same tokens in ASCII text, sooner
 # sentences of the alpha view (a stop followed by a space or a new line ends one)
 _SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s.!?]))+[.!?]*")
 _PHONE_PLATFORMS = frozenset({"phone", "email"})
-_WORD = re.compile(r"[^\W\d_]+")
+#: fewer tokens than this: a fragment, left to the rules and the conversation tracker
 _MIN_WORDS = 4
-# five digits (in any grouping), a link or an "@": what identifiers are made of
-_IDENTIFIER_MATERIAL = re.compile(
-    r"\d(?:\D{0,3}\d){4}|://|www\.|@|[a-z0-9]\.(?:com|net|org|gg|me|io|ly|co|app|ee|tv|de|fr|br|uk|es|it)\b")
+#: from this many tokens on, each sentence is read on its own too
+_LONG_TOKENS = 40
+_DIGIT = re.compile(r"\d")
+_FIVE_DIGITS = re.compile(r"\d(?:\D{0,3}\d){4}")
+_DOMAIN = re.compile(r"[a-z0-9]\.(?:com|net|org|gg|me|io|ly|co|app|ee|tv|de|fr|br|uk|es|it)\b")
 
 
-# a token: a word, a sign or a class name; a feature: one token or two, one space apart
-_TOKEN_NAME = r"(?:[^\W\d_]+|[@#:/]|<platform>|<phoneword>|<num>)"
-_FEATURE_NAME = re.compile(rf"{_TOKEN_NAME}(?: {_TOKEN_NAME})?")
+# a feature's name in the model file: a word, a sign or a class name
+_FEATURE_NAME = re.compile(r"[^\W\d_]+|[@#:/]|<platform>|<phoneword>")
 
 
 class IntentModelError(ValueError):
     """The model file is missing, unreadable or invalid (the message says what and where)."""
 
 
-#: Feature = one token, or a pair of neighbouring tokens.
-Feature = str | tuple[str, str]
+#: Feature = one token (a word, a sign, or a class: ``<platform>``, ``<phoneword>``).
+Feature = str
 
 # Classes of tokens, one control character each in the token stream (never typed: the views
 # drop control characters), written as names in the model file.
-_CLASSES = {"\x01": "<platform>", "\x02": "<phoneword>", "\x03": "<num>"}
+_CLASSES = {"\x01": "<platform>", "\x02": "<phoneword>"}
 _CLASS_OF_NAME = {name: char for char, name in _CLASSES.items()}
 
 
 def message_features(text: str, mentions: Sequence[Mention], start: int = 0, end: int | None = None) -> set[Feature]:
     """The features of ``text[start:end]`` (an ``alpha`` view and its platform mentions): its
     tokens (words, and the signs ``@ # : /``), with every platform name read as ``<platform>``
-    (``<phoneword>`` for "text", "call", "email" and the like) and every number as ``<num>``,
-    and each pair of neighbouring tokens. Training and detection both call this one function."""
-    end = len(text) if end is None else end
+    (``<phoneword>`` for "text", "call", "email" and the like). Numbers are left out. (Pairs of
+    neighbouring words, and numbers as a class, were tried: no better on held-out sets, at
+    up to three times the cost.) Training and detection both call this one function (through :func:`unit_features`)."""
+    return set(_tokens(text, mentions, start, len(text) if end is None else end))
+
+
+def _tokens(text: str, mentions: Sequence[Mention], start: int, end: int) -> list[str]:
     if mentions:
         pieces: list[str] = []
         position = start
@@ -86,39 +90,45 @@ def message_features(text: str, mentions: Sequence[Mention], start: int = 0, end
         text = "".join(pieces)
     elif start or end != len(text):
         text = text[start:end]
-    if _DIGITS.search(text) is not None:
-        text = _DIGITS.sub("\x03", text)
-    tokens = (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
-    return {*tokens, *pairwise(tokens)}
+    return (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
 
 
-def abstains(text: str) -> bool:
-    """True for texts the model leaves to the rules alone: fragments of fewer than four words
-    ("insta", "could we maybe", "yeah on insta": a conversation's pieces, read together by the
-    conversation tracker), and texts holding an identifier's raw material (five digits or more,
-    a link, an ``@``), where the detectors of identifiers have already said what it is ("My NI
-    number is QQ 12 34 56 C", "Find jobs at http://facebook.com/jobs")."""
-    if len(_WORD.findall(text, 0, 400)) < _MIN_WORDS:
+def has_identifier_material(text: str) -> bool:
+    """Five digits (in any grouping), a link, a domain name or an ``@``: what identifiers are
+    made of. The detectors of identifiers have already said what such a text holds ("My NI
+    number is QQ 12 34 56 C", "Find jobs at http://facebook.com/jobs"); the model leaves it to
+    them."""
+    if "@" in text or "://" in text or "www." in text:
         return True
-    return _IDENTIFIER_MATERIAL.search(text) is not None
+    if _DIGIT.search(text) is not None and _FIVE_DIGITS.search(text) is not None:
+        return True
+    return "." in text and _DOMAIN.search(text) is not None
 
 
 def feature_name(feature: Feature) -> str:
-    """How a feature is written in the model file ("add me", "<platform> <num>")."""
-    if isinstance(feature, tuple):
-        return " ".join(_CLASSES.get(token, token) for token in feature)
+    """How a feature is written in the model file ("add", "<platform>")."""
     return _CLASSES.get(feature, feature)
 
 
 def _feature_of_name(name: str) -> Feature:
-    tokens = [_CLASS_OF_NAME.get(token, token) for token in name.split(" ")]
-    return tokens[0] if len(tokens) == 1 else (tokens[0], tokens[1])
+    return _CLASS_OF_NAME.get(name, name)
+
+
+#: texts with fewer distinct features are scaled as if they had this many (see IntentModel)
+MIN_SCALED_FEATURES = 8
+
+
+def feature_scale(count: int) -> float:
+    """The value of each feature of a text with ``count`` distinct features."""
+    return 1.0 / math.sqrt(max(count, MIN_SCALED_FEATURES))
 
 
 @dataclass(frozen=True)
 class IntentModel:
-    """Weights of the linear model: ``P(offer) = sigmoid(bias + sum(w[f]) / sqrt(n))`` over the
-    ``n`` distinct features of a text (binary features, scaled to unit length, as trained)."""
+    """Weights of the linear model: ``P(offer) = sigmoid(bias + sum(w[f]) / sqrt(max(n, 8)))``
+    over the ``n`` distinct features of a text (binary features scaled to unit length, as
+    trained, except that a text of fewer than eight features is scaled as if it had eight: a
+    short text is less evidence, and unit length made "you'll do great" look certain)."""
 
     bias: float
     threshold: float
@@ -127,10 +137,8 @@ class IntentModel:
 
     def probability(self, features: Set[Feature]) -> float:
         """How likely the text with these (distinct) features offers or asks for off-site contact."""
-        if not features:
-            return 1.0 / (1.0 + math.exp(-self.bias))
         total = sum(map(self.weights.get, features, repeat(0.0)))
-        logit = self.bias + total / math.sqrt(len(features))
+        logit = self.bias + total * feature_scale(len(features))
         if logit < -30:
             return 0.0
         return 1.0 / (1.0 + math.exp(-logit))
@@ -167,7 +175,7 @@ def load_intent_model(path: Path | None = None) -> IntentModel:
         raise IntentModelError(f"{where}: 'weights' must be a non-empty object")
     for feature, weight in weights.items():
         if not _FEATURE_NAME.fullmatch(feature) or not _finite(weight):
-            raise IntentModelError(f"{where}: weights[{feature!r}]: a feature is one or two tokens with a finite weight")
+            raise IntentModelError(f"{where}: weights[{feature!r}]: a feature is one token with a finite weight")
     trained_on = data.get("trained_on", [])
     if not isinstance(trained_on, list) or not all(isinstance(x, str) for x in trained_on):
         raise IntentModelError(f"{where}: 'trained_on' must be a list of file names")
@@ -179,31 +187,37 @@ def _finite(value: object) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def units(text: str) -> list[tuple[int, int]]:
-    """What the model reads in a text: the whole text, and each of its sentences of four words
-    or more when it has several (an offer one sentence long is not drowned by the rest of a
-    long message)."""
-    spans = [(0, len(text))]
-    sentences = [m.span() for m in _SENTENCE.finditer(text)]
-    if len(sentences) > 1:
-        spans.extend(span for span in sentences if len(_WORD.findall(text, *span)) >= _MIN_WORDS)
-    return spans
-
-
 def unit_features(text: str, mentions: Sequence[Mention]) -> list[tuple[tuple[int, int], set[Feature]]]:
-    """The features of every unit of ``text`` (see :func:`units`); each sentence is given only
-    its own mentions, so the work stays linear in the text."""
-    starts = [mention.start for mention in mentions]
-    found = []
-    for start, end in units(text):
-        own = mentions[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
-        found.append(((start, end), message_features(text, own, start, end)))
+    """What the model reads in a text, with its features: the whole text and, when the text is
+    long, each of its sentences of four tokens or more (so that an offer one sentence long is
+    not drowned by the rest of a long message). Nothing (the model abstains) for a fragment of
+    fewer than four tokens ("insta", "could we maybe": a conversation's pieces, which the
+    conversation tracker reads together) and for a text with identifier material
+    (:func:`has_identifier_material`). Each sentence is given only its own mentions, so the
+    work stays linear in the text."""
+    if has_identifier_material(text):
+        return []
+    tokens = _tokens(text, mentions, 0, len(text))
+    if len(tokens) < _MIN_WORDS:
+        return []
+    found: list[tuple[tuple[int, int], set[Feature]]] = [((0, len(text)), set(tokens))]
+    if len(tokens) < _LONG_TOKENS:
+        return found
+    spans = [m.span() for m in _SENTENCE.finditer(text)]
+    if len(spans) > 1:
+        starts = [mention.start for mention in mentions]
+        for start, end in spans:
+            own = mentions[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+            sentence = _tokens(text, own, start, end)
+            if len(sentence) >= _MIN_WORDS:
+                found.append(((start, end), set(sentence)))
     return found
 
 
 def offer_probability(model: IntentModel, text: str, mentions: Sequence[Mention]) -> tuple[float, tuple[int, int]]:
-    """The highest probability of an offer among the units of ``text``, and that unit's span."""
-    best, span = -1.0, (0, len(text))
+    """The highest probability of an offer among the units of ``text``, and that unit's span
+    (0 where the model abstains: see :func:`unit_features`)."""
+    best, span = 0.0, (0, len(text))
     for unit, features in unit_features(text, mentions):
         probability = model.probability(features)
         if probability > best:
@@ -228,8 +242,8 @@ class IntentDetector(Detector):
         that sentence (the message when it is the message as a whole)."""
         alpha = views.alpha
         text = alpha.text
-        if abstains(text):
-            return
+        if has_identifier_material(text):
+            return  # (before the mentions are looked up: the cheapest way out)
         probability, (start, end) = offer_probability(self.model, text, self.resources.platforms.mentions_in(views))
         if probability < self.model.threshold:
             return
