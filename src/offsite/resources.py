@@ -95,7 +95,12 @@ class PlatformIndex:
         found = views.memo.get("mentions")
         if found is None:
             found = views.memo["mentions"] = self.mentions(views.alpha)
-        return found  # type: ignore[return-value]  # only this method writes the key
+        return found  # type: ignore[return-value]  # only this class writes the key
+
+    def none_in(self, views: Views) -> None:
+        """Record that ``views.alpha`` names no platform (a compiled prefilter of
+        ``alias_pattern`` proved it), so that :meth:`mentions_in` answers at once."""
+        views.memo.setdefault("mentions", [])
 
     def mentions(self, view: View) -> list[Mention]:
         """Every platform alias in ``view`` as whole words (longest match first). Glued words

@@ -147,7 +147,10 @@ class HandleDetector(Detector):
         alpha = views.alpha
         joined = views.joined
         text = joined.text
-        if not self._named.candidates(alpha.text) and not _SIGNS.search(text):
+        may_name = self._named.candidates(alpha.text)
+        if 0 not in may_name:
+            self.resources.platforms.none_in(views)  # no platform name can be in it: said once
+        if not may_name and not _SIGNS.search(text):
             yield from self._emoji_handles(joined)  # most messages: no platform, no label, no sign
             return
         mentions = self.resources.platforms.mentions_in(views)

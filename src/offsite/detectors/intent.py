@@ -187,15 +187,16 @@ def _finite(value: object) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def unit_features(text: str, mentions: Sequence[Mention]) -> list[tuple[tuple[int, int], set[Feature]]]:
+def unit_features(text: str, mentions: Sequence[Mention], *,
+                  material_checked: bool = False) -> list[tuple[tuple[int, int], set[Feature]]]:
     """What the model reads in a text, with its features: the whole text and, when the text is
     long, each of its sentences of four tokens or more (so that an offer one sentence long is
     not drowned by the rest of a long message). Nothing (the model abstains) for a fragment of
     fewer than four tokens ("insta", "could we maybe": a conversation's pieces, which the
     conversation tracker reads together) and for a text with identifier material
     (:func:`has_identifier_material`). Each sentence is given only its own mentions, so the
-    work stays linear in the text."""
-    if has_identifier_material(text):
+    work stays linear in the text. (``material_checked``: the caller has already found none.)"""
+    if not material_checked and has_identifier_material(text):
         return []
     tokens = _tokens(text, mentions, 0, len(text))
     if len(tokens) < _MIN_WORDS:
@@ -214,11 +215,12 @@ def unit_features(text: str, mentions: Sequence[Mention]) -> list[tuple[tuple[in
     return found
 
 
-def offer_probability(model: IntentModel, text: str, mentions: Sequence[Mention]) -> tuple[float, tuple[int, int]]:
+def offer_probability(model: IntentModel, text: str, mentions: Sequence[Mention], *,
+                      material_checked: bool = False) -> tuple[float, tuple[int, int]]:
     """The highest probability of an offer among the units of ``text``, and that unit's span
     (0 where the model abstains: see :func:`unit_features`)."""
     best, span = 0.0, (0, len(text))
-    for unit, features in unit_features(text, mentions):
+    for unit, features in unit_features(text, mentions, material_checked=material_checked):
         probability = model.probability(features)
         if probability > best:
             best, span = probability, unit
@@ -244,7 +246,8 @@ class IntentDetector(Detector):
         text = alpha.text
         if has_identifier_material(text):
             return  # (before the mentions are looked up: the cheapest way out)
-        probability, (start, end) = offer_probability(self.model, text, self.resources.platforms.mentions_in(views))
+        probability, (start, end) = offer_probability(self.model, text, self.resources.platforms.mentions_in(views),
+                                                      material_checked=True)
         if probability < self.model.threshold:
             return
         share = (probability - self.model.threshold) / max(1e-9, 1.0 - self.model.threshold)
