@@ -33,9 +33,10 @@ S = Kind.SOLICITATION
 # offers no rule names (each checked below to pass the rules, so the model is what finds it)
 OFFERS = [
     "i don't want to lose you when this session times out, is there any other way to keep in touch?",
-    "is there somewhere else we can vent?",
+    "is there any way to keep in touch after this chat closes?",
     "u can reach me on the app with the ghost 👻 if u want",
 ]
+OFFER = "u can reach me on the app with the ghost 👻 if u want"
 
 NEGATIVES = [
     neg("i deleted snapchat last week and honestly feel better"),
@@ -43,6 +44,7 @@ NEGATIVES = [
     neg("my insta is private"),
     neg("i saw it on instagram.com"),
     neg("can we keep talking here tomorrow?"),
+    neg("can we talk somewhere else in the app?"),
     neg("i'll be in the grief room later if you want to talk more there"),
     neg("whats your name"),  # fewer than four words: left to the rules and the conversation
     neg("better, snap is next"),
@@ -75,7 +77,7 @@ def test_leaves_clean_text_alone(text: str, surface: object) -> None:
 
 def test_second_opinion_only_where_the_rules_found_nothing() -> None:
     """A message with a rule's finding gets no model finding besides it."""
-    text = "add me on snap, is there somewhere else we can vent?"
+    text = "add me on snap, u can reach me on the app with the ghost if u want"
     rules = {f.rule for f in guard().detect(text).findings}
     assert "solicitation.offer.add_me" in rules
     assert "solicitation.model" not in rules
@@ -84,24 +86,24 @@ def test_second_opinion_only_where_the_rules_found_nothing() -> None:
 def test_finding_covers_the_sentence_that_reads_as_the_offer() -> None:
     """In a long message the finding (and what redaction hides) is the offer's sentence."""
     text = ("thank you for listening tonight, it helped a lot and i mean it. i had such a long day "
-            "at work and at school and everything. is there somewhere else we can vent? anyway i "
-            "should sleep now, my eyes are closing.")
+            "at work and at school and everything. u can reach me on the app with the ghost if u want. "
+            "anyway i should sleep now, my eyes are closing.")
     findings = guard().detect(text).findings
     assert len(findings) == 1 and findings[0].rule == "solicitation.model"
-    assert findings[0].text == "is there somewhere else we can vent"  # (edge punctuation trimmed)
+    assert findings[0].text == "u can reach me on the app with the ghost if u want"  # (edge punctuation trimmed)
 
 
 def test_policy_treats_a_model_finding_as_uncertain() -> None:
     """Confidence below 0.6: the default policy hides the sentence, with no strike."""
-    decision = guard().check("is there somewhere else we can vent?", Context(conversation_id="intent-policy"))
+    decision = guard().check(OFFER, Context(conversation_id="intent-policy"))
     assert decision.action == Action.REDACT
     assert decision.policy_rule == "uncertain" and "confidence.low" in decision.reasons
-    assert "is there somewhere else we can vent" not in decision.redacted_text
+    assert "ghost" not in decision.redacted_text
 
 
 def test_explanation_names_the_model() -> None:
     """The developer trace says the model accepted it."""
-    decision = guard().check("is there somewhere else we can vent?", explain=True)
+    decision = guard().check(OFFER, explain=True)
     assert decision.trace is not None
     assert any(step.detector == "intent" and step.outcome == "accepted" and step.reason == "solicitation.model"
                for step in decision.trace)
@@ -109,13 +111,14 @@ def test_explanation_names_the_model() -> None:
 
 def test_registry_can_switch_it_off() -> None:
     """Sites that want rules only disable it by name."""
-    assert not _rules_only().detect("is there somewhere else we can vent?").findings
+    assert guard().detect(OFFER).findings
+    assert not _rules_only().detect(OFFER).findings
 
 
 @pytest.mark.parametrize(
     ("text", "abstains"),
     [
-        ("snap", True), ("could we maybe", True), ("is there somewhere else we can vent", False),
+        ("snap", True), ("could we maybe", True), ("is there any way to keep in touch", False),
         ("text me 555 019 2288 ok then", True), ("see discord.gg/abc for the link", True),
         ("write to me at jane@example.com please", True), ("a " * 200 + "one two three four", False),
     ],
@@ -127,10 +130,10 @@ def test_abstains_on_fragments_and_identifier_material(text: str, abstains: bool
 
 def test_long_texts_are_read_sentence_by_sentence_too() -> None:
     """From 40 tokens on, each sentence of four tokens or more is a unit of its own."""
-    text = "i had a long day at work and school. " * 5 + "is there somewhere else we can vent?"
+    text = "i had a long day at work and school. " * 5 + "is there any way to keep in touch?"
     spans = [span for span, _ in unit_features(text, [])]
     assert spans[0] == (0, len(text)) and len(spans) == 7
-    assert text[slice(*spans[-1])].strip() == "is there somewhere else we can vent?"
+    assert text[slice(*spans[-1])].strip() == "is there any way to keep in touch?"
 
 
 def test_features_read_platforms_phone_words_and_numbers_as_classes() -> None:
