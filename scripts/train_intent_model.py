@@ -37,16 +37,22 @@ class Case:
 
     source: str
     violation: bool
-    #: features of the whole text (what the model learns from)
-    features: frozenset[Feature]
-    #: features of each unit the detector reads (the whole text and its longer sentences)
+    #: features of each unit the detector reads (the whole text first, then its longer sentences)
     units: tuple[frozenset[Feature], ...]
     flagged_by_rules: bool
-    #: the model leaves this text to the rules (no units: see ``unit_features``)
-    abstained: bool
     #: a violation that names no identifier (a pure offer or request), or a clean text: what the
     #: model learns from (identifiers are the rules' work; learning them teaches "com" and ":")
     teaches: bool
+
+    @property
+    def features(self) -> frozenset[Feature]:
+        """Features of the whole text: what the model learns from."""
+        return self.units[0] if self.units else frozenset()
+
+    @property
+    def abstained(self) -> bool:
+        """The model leaves this text to the rules (no units: see ``unit_features``)."""
+        return not self.units
 
 
 def load_cases(paths: list[Path]) -> list[Case]:
@@ -77,11 +83,9 @@ def load_cases(paths: list[Path]) -> list[Case]:
             views = guard.resources.views(text)
             mentions = guard.resources.platforms.mentions_in(views)
             per_unit = tuple(frozenset(f) for _, f in unit_features(views.alpha.text, mentions))
-            abstained = not per_unit
             flagged = bool(guard.detect(text, context).findings)
             teaches = label == "clean" or not raw.get("contact")
-            cases.append(Case(f"{path.name}:{raw.get('source', '')}", label == "violation",
-                              per_unit[0] if per_unit else frozenset(), per_unit, flagged, abstained, teaches))
+            cases.append(Case(f"{path.name}:{raw.get('source', '')}", label == "violation", per_unit, flagged, teaches))
     return cases
 
 

@@ -25,6 +25,9 @@ class Detection:
     def __init__(self, resources: Resources, detectors: tuple[Detector, ...]) -> None:
         self.resources = resources
         self.detectors = detectors
+        # the rules, and the second opinions that read a text only where the rules found nothing
+        self._rules = tuple(d for d in detectors if not d.second_opinion)
+        self._second_opinions = tuple(d for d in detectors if d.second_opinion)
 
     def find(self, text: str, context: Context, trace: Trace, views: Views | None = None, *,
              second_opinions: bool = True) -> list[Finding]:
@@ -35,13 +38,11 @@ class Detection:
         if views is None or views.original is not text:
             views = self.resources.views(text)
         found: list[Finding] = []
-        for detector in self.detectors:
-            if not detector.second_opinion:
-                found.extend(detector.run(views, context, trace))
+        for detector in self._rules:
+            found.extend(detector.run(views, context, trace))
         if not found and second_opinions:
-            for detector in self.detectors:
-                if detector.second_opinion:
-                    found.extend(detector.run(views, context, trace))
+            for detector in self._second_opinions:
+                found.extend(detector.run(views, context, trace))
         return merge(found)
 
     def wait_ready(self, timeout: float | None = None) -> bool:

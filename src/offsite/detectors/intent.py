@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TypeGuard
 
 from offsite.detectors.base import Candidate, Detector
+from offsite.detectors.solicitation import SENTENCE
 from offsite.models import Context, Kind
 from offsite.normalize import Views
 from offsite.resources import Mention, Resources
@@ -35,14 +36,12 @@ FEATURES_VERSION = 2
 #: a finding's confidence is mapped into [LOW, HIGH): below the policy's 0.6 "uncertain" line
 CONFIDENCE_LOW, CONFIDENCE_HIGH = 0.5, 0.59
 
-# words of any script, runs of digits, and the few signs that carry meaning here
+# words of any script, the few signs that carry meaning here, and the class marks
 _TOKEN = re.compile(r"[^\W\d_]+|[@#:/\x01\x02]")
 _ASCII_TOKEN = re.compile(r"[a-zA-Z]+|[@#:/\x01\x02]")  # the same tokens in ASCII text, sooner
-# sentences of the alpha view (a stop followed by a space or a new line ends one)
-_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s.!?]))+[.!?]*")
 _PHONE_PLATFORMS = frozenset({"phone", "email"})
 #: fewer tokens than this: a fragment, left to the rules and the conversation tracker
-_MIN_WORDS = 4
+_MIN_TOKENS = 4
 #: from this many tokens on, each sentence is read on its own too
 _LONG_TOKENS = 40
 _DIGIT = re.compile(r"\d")
@@ -187,40 +186,38 @@ def _finite(value: object) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def unit_features(text: str, mentions: Sequence[Mention], *,
-                  material_checked: bool = False) -> list[tuple[tuple[int, int], set[Feature]]]:
+def unit_features(text: str, mentions: Sequence[Mention]) -> list[tuple[tuple[int, int], set[Feature]]]:
     """What the model reads in a text, with its features: the whole text and, when the text is
     long, each of its sentences of four tokens or more (so that an offer one sentence long is
     not drowned by the rest of a long message). Nothing (the model abstains) for a fragment of
     fewer than four tokens ("insta", "could we maybe": a conversation's pieces, which the
     conversation tracker reads together) and for a text with identifier material
     (:func:`has_identifier_material`). Each sentence is given only its own mentions, so the
-    work stays linear in the text. (``material_checked``: the caller has already found none.)"""
-    if not material_checked and has_identifier_material(text):
+    work stays linear in the text."""
+    if has_identifier_material(text):
         return []
     tokens = _tokens(text, mentions, 0, len(text))
-    if len(tokens) < _MIN_WORDS:
+    if len(tokens) < _MIN_TOKENS:
         return []
     found: list[tuple[tuple[int, int], set[Feature]]] = [((0, len(text)), set(tokens))]
     if len(tokens) < _LONG_TOKENS:
         return found
-    spans = [m.span() for m in _SENTENCE.finditer(text)]
+    spans = [m.span() for m in SENTENCE.finditer(text)]
     if len(spans) > 1:
         starts = [mention.start for mention in mentions]
         for start, end in spans:
             own = mentions[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
             sentence = _tokens(text, own, start, end)
-            if len(sentence) >= _MIN_WORDS:
+            if len(sentence) >= _MIN_TOKENS:
                 found.append(((start, end), set(sentence)))
     return found
 
 
-def offer_probability(model: IntentModel, text: str, mentions: Sequence[Mention], *,
-                      material_checked: bool = False) -> tuple[float, tuple[int, int]]:
+def offer_probability(model: IntentModel, text: str, mentions: Sequence[Mention]) -> tuple[float, tuple[int, int]]:
     """The highest probability of an offer among the units of ``text``, and that unit's span
     (0 where the model abstains: see :func:`unit_features`)."""
     best, span = 0.0, (0, len(text))
-    for unit, features in unit_features(text, mentions, material_checked=material_checked):
+    for unit, features in unit_features(text, mentions):
         probability = model.probability(features)
         if probability > best:
             best, span = probability, unit
@@ -243,11 +240,9 @@ class IntentDetector(Detector):
         """One candidate when the message, or one of its sentences, reads as an offer: over
         that sentence (the message when it is the message as a whole)."""
         alpha = views.alpha
-        text = alpha.text
-        if has_identifier_material(text):
-            return  # (before the mentions are looked up: the cheapest way out)
-        probability, (start, end) = offer_probability(self.model, text, self.resources.platforms.mentions_in(views),
-                                                      material_checked=True)
+        # (the handle detector, which runs first, has already found or ruled out the mentions)
+        mentions = self.resources.platforms.mentions_in(views)
+        probability, (start, end) = offer_probability(self.model, alpha.text, mentions)
         if probability < self.model.threshold:
             return
         share = (probability - self.model.threshold) / max(1e-9, 1.0 - self.model.threshold)
