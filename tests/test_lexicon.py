@@ -198,6 +198,18 @@ def test_common_words(lex: Lexicon) -> None:
     assert all(w == w.lower() and " " not in w for w in lex.common_words)
 
 
+@pytest.mark.parametrize("word", ["stories", "servers", "friends", "played", "stopped", "hoping", "running", "studied"])
+def test_inflected_common_words_are_known(lex: Lexicon, word: str) -> None:
+    """Plurals and regular participles of common words are words ("my insta got blocked")."""
+    assert lex.knows_word(word)
+
+
+@pytest.mark.parametrize("word", ["quietfox", "moonchild", "kaiii", "janed", "jaxx"])
+def test_names_are_not_words(lex: Lexicon, word: str) -> None:
+    """Made-up names stay unknown (they can be handles)."""
+    assert not lex.knows_word(word)
+
+
 # --- a bad data file -----------------------------------------------------------------------------
 
 BAD_EDITS = [

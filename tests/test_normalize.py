@@ -245,6 +245,8 @@ def test_number_word_map_points_at_the_word() -> None:
         ("s_n_a_p", "snap"),
         ("5 5 5 0 1 9", "555019"),
         ("g m a i l . c o m", "gmail.com"),
+        ("d m  m e  o n  i g", "dm me on ig"),  # words of spaced letters, two spaces apart
+        ("s n a p  m e", "snap me"),
     ],
 )
 def test_spaced_letters_are_joined(text: str, expected: str) -> None:

@@ -176,12 +176,23 @@ class Lexicon:
     common_words: frozenset[str]
 
     def knows_word(self, word: str) -> bool:
-        """True when ``word`` is a common English word or the plural of one ("trophies",
-        "streaks", "servers")."""
+        """True when ``word`` is a common English word, the plural of one ("trophies",
+        "streaks", "servers") or a regular past or present participle of one ("wrapped", "tried",
+        "hoping", "running")."""
         words = self.common_words
         if word in words:
             return True
-        if len(word) < 5 or not word.endswith("s") or word.endswith("ss"):
+        if len(word) < 5:
+            return False
+        if len(word) >= 6 and (word.endswith("ed") or word.endswith("ing")):  # ("janed": a name)
+            stem = word[:-2] if word.endswith("ed") else word[:-3]
+            return (
+                stem in words
+                or stem + "e" in words  # "used", "hoping"
+                or (stem.endswith("i") and stem[:-1] + "y" in words)  # "tried"
+                or (len(stem) >= 3 and stem[-1] == stem[-2] and stem[:-1] in words)  # "wrapped"
+            )
+        if not word.endswith("s") or word.endswith("ss"):
             return False
         if word.endswith("ies") and word[:-3] + "y" in words:
             return True

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 
 from offsite.lexicon import Lexicon
@@ -272,12 +272,15 @@ def _fold(text: str) -> View:
 # Runs of three or more single letters/digits separated by a space, dot, dash, underscore or
 # star: "s n a p", "i.n.s.t.a", "w i l l h o l d 1 1".
 SPACED_LETTERS = re.compile(
-    r"(?<![a-z0-9])[a-z0-9](?:(?:[ .\-_*]| [.\-_*] |[.\-_*] | [.\-_*]|\.\.|\.\.\.)[a-z0-9](?![a-z0-9])){2,}"
+    # words of spaced letters set apart by two spaces or more: "d m  m e  o n  i g" -> "dm me on ig"
+    r"(?<![a-z0-9])[a-z0-9](?: [a-z0-9])+(?: {2,4}[a-z0-9](?: [a-z0-9])+)+(?![a-z0-9])"
+    r"|(?<![a-z0-9])[a-z0-9](?:(?:[ .\-_*]| [.\-_*] |[.\-_*] | [.\-_*]|\.\.|\.\.\.)[a-z0-9](?![a-z0-9])){2,}"
     r"|(?<![a-z0-9.])[a-z]\.[a-z]\.(?![a-z0-9])"  # dotted pairs: "s.c.", "i.g.", "f.b."
 )
 #: what may stand between spaced-out letters ("s n a p", "i.n.s.t.a", "d-i-s-c")
 SPACED_SEPARATOR = re.compile(r"[ .\-_*]")
 _SPACED_DOT = re.compile(r" +\. +")
+_WORD_GAP = re.compile(" {2,}")
 _SPACED_DASH = re.compile(r" +- +")
 
 
@@ -288,6 +291,10 @@ def join_spaced_letters(view: View, prefilter: RegexPrefilter | None = None) -> 
         return View("joined", view.text, view.starts, view.ends)
     edits = []
     for match in SPACED_LETTERS.finditer(view.text):
+        if "  " in match.group():  # words of spaced letters: one space between the words
+            edits.append((match.start(), match.end(),
+                          _WORD_GAP.sub("\x00", match.group()).replace(" ", "").replace("\x00", " ")))
+            continue
         # " . " between spaced letters is a real dot ("g m a i l . c o m" -> "gmail.com")
         # and a spaced dash separates two words ("S N A P C H A T - m a r c o 1 1")
         joined = SPACED_SEPARATOR.sub("", _SPACED_DASH.sub("\x01", _SPACED_DOT.sub("\x00", match.group())))
@@ -328,19 +335,28 @@ def read_leetspeak(view: View) -> View:
             done = leet.end()
             continue
         done = match.end()
-        word = match.group().rstrip("!")  # "tiktok!": an exclamation mark, not an "i"
-        if not word:
-            continue
-        letters = len(_LETTER.findall(word))
-        # "@jane" stays a mention and "b4" or "2day" stay as typed; only words that are mostly
-        # letters are read ("1nsta", "d!scord", "sn4pch4t", "1n5t4").
-        if len(word) < 2 or letters * 2 < len(word) - 1 or word.startswith("@") or word.isdigit():
-            continue
-        converted = word.translate(_LEET)
-        if letters == 1 and converted not in _SHORT_LEET_WORDS:
-            continue  # "b4", "m8": keep; "d0" -> "do", "1g" -> "ig"
-        out[match.start() : match.start() + len(word)] = converted
+        word = match.group()
+        converted = _leet_reading(word)
+        if converted is not None:
+            out[match.start() : match.start() + len(converted)] = converted
     return View("alpha", "".join(out), view.starts, view.ends)
+
+
+@lru_cache(maxsize=4096)  # a pure function of the word: chat (and adversarial text) repeats words
+def _leet_reading(word: str) -> str | None:
+    """A word with leet characters read as letters, or None where it stays as typed. A trailing
+    "!" is punctuation ("tiktok!"); "@jane" stays a mention and "b4" or "2day" stay as typed:
+    only words that are mostly letters are read ("1nsta", "d!scord", "sn4pch4t", "1n5t4")."""
+    word = word.rstrip("!")
+    if len(word) < 2 or word.startswith("@") or word.isdigit():
+        return None
+    letters = len(_LETTER.findall(word))
+    if letters * 2 < len(word) - 1:
+        return None
+    converted = word.translate(_LEET)
+    if letters == 1 and converted not in _SHORT_LEET_WORDS:
+        return None  # "b4", "m8": keep; "d0" -> "do", "1g" -> "ig"
+    return converted
 
 
 @dataclass(frozen=True)
@@ -392,6 +408,27 @@ class NumberReader:
     @cached_property
     def _segments(self) -> BoundedMemo[str, list[tuple[str, bool]] | None]:
         return BoundedMemo(self._segment, 4096)  # bounded: the same few thousand words recur in chat
+
+    def read_run(self, run: str) -> tuple[str | None, bool, int]:
+        """What an alphanumeric run of letters reads as: (digits or None, only weak words,
+        multiplier) — ("52", False, 0) for "fiftytwo", (None, False, 2) for "double", (None,
+        False, 0) for a word that is no number. Remembered, as chat repeats its words."""
+        return self._readings(run)
+
+    @cached_property
+    def _readings(self) -> BoundedMemo[str, tuple[str | None, bool, int]]:
+        return BoundedMemo(self._reading, 4096)
+
+    def _reading(self, run: str) -> tuple[str | None, bool, int]:
+        if not run[0].isdigit() and run[:2] not in self.prefixes and run[0] not in self.words:
+            return None, False, 0  # cannot start with a number word: no segmentation
+        mult = self.multipliers.get(run, 0)
+        if mult:
+            return None, False, mult
+        pieces = self.segment(run)
+        if pieces is None:
+            return None, False, 0
+        return _glued_tens("".join(p[0] for p in pieces), pieces), all(p[1] for p in pieces), 0
 
     def _segment(self, run: str) -> list[tuple[str, bool]] | None:
         n = len(run)
@@ -547,22 +584,9 @@ def read_number_words(view: View, reader: NumberReader) -> View:
         last_end = match.end()
         run = match.group()
         if run.isdigit():
-            tokens.append((match.start(), match.end(), run, False, 0))
-            continue
-        if not run[0].isdigit() and run[:2] not in reader.prefixes and run[0] not in reader.words:
-            tokens.append((match.start(), match.end(), None, False, 0))
-            continue  # cannot start with a number word: skip the segmentation
-        mult = reader.multipliers.get(run, 0)
-        if mult:
-            tokens.append((match.start(), match.end(), None, False, mult))
-            continue
-        pieces = reader.segment(run)
-        if pieces is None:
-            tokens.append((match.start(), match.end(), None, False, 0))
-            continue
-        digits = _glued_tens("".join(p[0] for p in pieces), pieces)
-        weak = all(p[1] for p in pieces)
-        tokens.append((match.start(), match.end(), digits, weak, 0))
+            tokens.append((match.start(), last_end, run, False, 0))
+        else:
+            tokens.append((match.start(), last_end, *reader.read_run(run)))
     if not tokens:
         return View("digits", text, view.starts, view.ends)
 
@@ -600,13 +624,16 @@ def read_number_words(view: View, reader: NumberReader) -> View:
             pending_mult = 0
             continue
         previous = edits[-1] if edits else None
-        french = _french_compound(text, previous, start, end, tok_digits)
+        # only tens, hundreds and "quatre" combine with what follows (a cheap test first: a
+        # long run of number words must not pay for two slices and a call per word)
+        open_previous = previous is not None and previous[2][-1:] in ("0", "4")
+        french = _french_compound(text, previous, start, end, tok_digits) if open_previous else None
         if french is not None:
             edits[-1] = french
         elif pending_mult and len(tok_digits) == 1:
             edits.append((mult_start, end, tok_digits * pending_mult))
         elif (
-            previous is not None and text[previous[1] : start] in _TENS_LINKS
+            open_previous and previous is not None and text[previous[1] : start] in _TENS_LINKS
             and not text[start:end].isdigit()
             and (joined := _combined(previous[2], tok_digits)) is not None
         ):

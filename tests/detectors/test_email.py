@@ -11,6 +11,7 @@ from ._support import check_negative, check_positive, detector, guard, neg, pos
 E = Kind.EMAIL
 
 POSITIVES = [
+    pos("its lily period rose at gee mail period com", ["lily period rose at gee mail period com"], E),
     pos("jane dot doe at gmail", ["jane dot doe at gmail"], E),
     pos("janedoe @ gmail", ["janedoe @ gmail"], E),
     pos("my email is jane at gmail", ["jane at gmail"], E),
@@ -53,6 +54,7 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("samaritans also answer email: jo@samaritans.org, takes a day or so"),
     neg("i was at gmail hq"),
     neg("my email is at capacity"),
     neg("im @ gmail all day"),

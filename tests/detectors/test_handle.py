@@ -12,6 +12,9 @@ from ._support import check_negative, check_positive, guard, neg, pos
 H = Kind.HANDLE
 
 POSITIVES = [
+    # eighth session: first seen in the u8b set
+    pos("kik me: emo(dot)prince(dot)x", ["emo(dot)prince(dot)x"], H),
+    pos("insta: jane[dot]doe", ["jane[dot]doe"], H),
     pos("sc — k.a.t.i.e.m", ["k.a.t.i.e.m"], H),  # a name spelled out letter by letter
     pos("minecraft ign is PebbleWizard, i have a little server", ["PebbleWizard"], H),
     pos("xbox gamertag: NightOwl77", ["NightOwl77"], H),
@@ -85,6 +88,7 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("samaritans also answer email: jo@samaritans.org, takes a day or so"),  # the email detector's
     neg("j'ai vu une vidéo tiktok là-dessus et je me suis reconnue"),  # a hyphenated word no service allows
     neg("i love minecraft, lo-fi, and my dog biscuit"),
     neg("my minecraft ign got banned lol"),

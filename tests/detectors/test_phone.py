@@ -88,6 +88,8 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("text H O M E to seven four one seven four one if talking out loud is too hard"),
+    neg("NAMI helpline is 1-800-950-6264, they're good for parents too"),
     neg("in recovery since 2021 | 988 if you need it | here to listen"),
     neg("CALM is on 0800 58 58 58, they're really good"),
     neg("papyrus hopelineuk is 0800 068 4141 if you're under 35"),

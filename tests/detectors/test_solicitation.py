@@ -18,6 +18,21 @@ from ._support import check_negative, check_positive, neg, pos
 S = Kind.SOLICITATION
 
 POSITIVES = [
+    # eighth session: phrasings first seen in the u8b set
+    pos("my tumblr is my username backwards", ["my tumblr is my username"], S),
+    pos("19 • night owl • kik & snap: same as my display name here", ["kik & snap: same as my display name"], S),
+    pos("mein insta ist mein name hier rückwärts", ["mein insta ist mein name"], S),
+    pos("il mio ig è uguale al nome qui ma con _ alla fine", ["il mio ig è uguale al nome"], S),
+    pos("is there another app we can talk on? this one logs me out", ["another app we can talk"], S),
+    pos("let's continue this on a real messaging app, this site is so slow",
+        ["continue this on a real messaging app"], S),
+    pos("my dms on the gram are open, just saying", ["my dms on the gram are open"], S),
+    pos("check my other profile on the gram, it's linked in my about", ["check my other profile on the gram"], S),
+    pos("me acha no face, Larissa Mendes Recife", ["me acha no face"], S),
+    pos("donne-moi ton 06 et je t'appelle ce soir", ["donne-moi ton 06"], S),
+    pos("treffen wir uns am Alexanderplatz um 16 Uhr?", ["treffen wir uns am"], S),
+    pos("d m  m e  o n  i g", ["d m  m e  o n  i g"], S),
+    pos("find me on the blue app, profile pic is a dog", ["find me on the blue app"], S),
     # seventh session: phrasings first seen in the u7 sets
     pos("got a discord?", ["got a discord"], S),
     pos("any chance you're on reddit? i'd love to keep talking", ["you're on reddit"], S),
@@ -104,6 +119,10 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("my insta is my safe space honestly"),
+    neg("i want to continue this conversation tomorrow in the group room"),
+    neg("my dms are open here if anyone needs to talk"),
+    neg("is there another app you'd recommend for journaling?"),
     neg("we should meet our goals one step at a time"),
     neg("i switched to tiktok after i deleted instagram"),
     neg("my friends on tiktok are so supportive"),

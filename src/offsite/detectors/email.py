@@ -16,7 +16,7 @@ from offsite.wordtrie import trie_alternation
 # the "@" and "." read aloud: English, Spanish/Portuguese, French, Italian, German, Dutch, Polish,
 # Turkish, Swedish
 _AT_WORDS = r"at|arroba|arobase|chiocciola|klammeraffe|atsign|apenstaartje|apestaartje|malpa|małpa|собака|et isareti|snabel-a"
-_DOT_WORDS = r"dot|punto|ponto|point|punkt|ponte|pto|punt|kropka|nokta|точка"
+_DOT_WORDS = r"dot|period|punto|ponto|point|punkt|ponte|pto|punt|kropka|nokta|точка"
 _OPEN, _CLOSE = r"[\[(<{]", r"[\])>}]"
 _LOCAL = r"[a-z0-9_](?:[a-z0-9._%+\-]{0,63}[a-z0-9_])?"
 _LABEL = r"[a-z0-9\u00c0-\uffff](?:[a-z0-9\-\u00c0-\uffff]{0,61}[a-z0-9\u00c0-\uffff])?"
@@ -167,8 +167,9 @@ class EmailDetector(Detector):
             if taken.covers(pos):
                 continue  # inside an address already found
             start = _local_start(text, pos)
-            if start == pos:
-                continue  # nothing before the anchor that could be a local part
+            if start == pos or taken.covers(start):
+                continue  # nothing before the anchor that could be a local part, or a match from
+                # here would begin inside an address already found (and be refused)
             if anchor.group() != "@" and text[start:pos].strip() in _STOP_LOCAL:
                 continue  # "email me at mike dot t at outlook": "me at ..." claims nothing
             if anchor.re is _PREPOSITION_AT:
@@ -191,12 +192,19 @@ class EmailDetector(Detector):
             if stop is not None:
                 domain_text = domain_text[: stop.start()]  # "everything at school. my mom ...": a sentence ends
             labels = [lab for lab in _DOT_SPLIT.split(domain_text) if lab]
+            if " " in local or "\t" in local:
+                local = _SPELLED_SEPARATOR.sub(lambda m: _LOCAL_SEPARATORS.get(m.group(1), "."), local)
+            if not spelled_at and labels and all(len(label) < 2 for label in labels[1:]):
+                # No label after the first can be a public suffix, so the first alone is the
+                # domain: unless it names a provider, one too short for an address scores 0.3
+                # and is rejected (decided here, before the suffix look-ups: "a@a.a@a." * 250,000)
+                first = _unspaced(labels[0])
+                if first not in MAIL_PROVIDERS and (len(local) < 2 or len(first) < 3 or not first.isalnum()):
+                    continue
             bracketed = any(c in at for c in "[(<{")
             domain, end = self._trim_domain(labels, match, view.text)
             if domain is None or _IP_ADDRESS.fullmatch(domain) is not None:
                 continue  # ("ssh root@192.168.1.10": a login to a machine, not an address)
-            if " " in local or "\t" in local:
-                local = _SPELLED_SEPARATOR.sub(lambda m: _LOCAL_SEPARATORS.get(m.group(1), "."), local)
             value = f"{local}@{domain}"
             if "." in domain and self.resources.domain_allowed(domain):
                 continue  # crisis lines' and public services' addresses are resources, not contact

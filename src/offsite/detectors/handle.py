@@ -64,8 +64,9 @@ _BEFORE = re.compile(
 )
 # A handle spelled with its separators in words: "jane underscore doe", "moon dot child".
 _SPELLED_SEPARATOR = re.compile(
-    r"[ \t]+[(\[]?(?P<sep>underscore|under score|dot|period|dash|hyphen|punto|ponto|point|punkt|guion bajo|tiret)"
-    r"[)\]]?[ \t]+(?P<part>[a-z0-9]+)"
+    # " dot ", " (dot) ", and bracketed without spaces: "emo(dot)prince", "jane[dot]doe"
+    r"(?:[ \t]+[(\[]?|[(\[])(?P<sep>underscore|under score|dot|period|dash|hyphen|punto|ponto|point|punkt|guion bajo|tiret)"
+    r"(?:[)\]][ \t]*|[ \t]+)(?P<part>[a-z0-9]+)"
 )
 _SEPARATOR_CHAR = {"underscore": "_", "under score": "_", "guion bajo": "_", "dot": ".", "period": ".",
                    "punto": ".", "ponto": ".", "point": ".", "punkt": ".", "dash": "-", "hyphen": "-",
@@ -352,8 +353,9 @@ class HandleDetector(Detector):
                 conf = 0.75  # the platform word or the name typed in look-alike letters
             else:
                 conf = 0.0
-            if platform.id == "email" and not any(c in handle_text for c in "._0123456789"):
-                conf = 0.0
+            if platform.id == "email" and (not any(c in handle_text for c in "._0123456789")
+                                           or self._allowed_address(handle_text)):
+                conf = 0.0  # a word, or the address of a crisis line or public service
             if conf and spelled is not None:
                 yield Candidate(Kind.HANDLE, joined, start, end, "handle.spelled_separators", max(conf, 0.85),
                                 f"{platform.id}:{handle_text}", platform.id)
@@ -380,6 +382,11 @@ class HandleDetector(Detector):
                                               conf, strong)
                 if cand is not None:
                     yield cand
+
+    def _allowed_address(self, text: str) -> bool:
+        """True for an address at an allowed domain ("jo@samaritans.org")."""
+        local, at, domain = text.lstrip("@").rpartition("@")
+        return bool(local and at and "." in domain) and self.resources.domain_allowed(domain.strip("."))
 
     @staticmethod
     def _spelled_end(text: str, end: int) -> tuple[int, str] | None:

@@ -40,6 +40,8 @@ _CHAIN_TOKEN = re.compile(r"\d+|[a-z]+")
 _SINGLE_DIGIT = re.compile(r"(?<!\d)\d(?!\d)")
 _SEPARATOR = re.compile(_SEPARATORS)
 _GROUP = re.compile(r"\d+")
+#: more digit groups than this in one run make a wall of digits (a table, a list), not a phone number
+_MAX_GROUPS = 40
 _GROUP_BEFORE = re.compile(r"(?<!\d)\d+\Z")
 _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -188,7 +190,7 @@ class PhoneDetector(Detector):
         if 3 <= digit_count < 7 and not has_words and mixed_token:
             # number words glued to digits ("2o6 5five5 o1nine8") count too
             digit_count += glued_word_digits(joined, self.resources.numbers)
-        if digit_count < 7 and (not has_words or digit_count + self._number_word_count(joined) < 7):
+        if digit_count < 7 and (not has_words or digit_count + self._number_word_count(joined, 7 - digit_count) < 7):
             return  # not enough digits or number words for any phone number
         # Without number words (or letters glued to digits, "o1o2", "0l92") the digits view is
         # the joined view: skip building it.
@@ -212,9 +214,10 @@ class PhoneDetector(Detector):
         for run in _RUN.finditer(masked):
             yield from self._split_run(view, masked, run.start(), run.end(), views)
 
-    def _number_word_count(self, text: str) -> int:
-        """How many digits the number words of a text spell (glued or not): a cheap bound, called
-        only when the text holds at least one number word."""
+    def _number_word_count(self, text: str, need: int) -> int:
+        """How many digits the number words of a text spell (glued or not), counted until
+        ``need`` is reached: a cheap bound, called only when the text holds at least one number
+        word."""
         if len(text) < 14:
             return 0
         numbers = self.resources.numbers
@@ -223,11 +226,16 @@ class PhoneDetector(Detector):
         for run in self._glued_words.finditer(text):
             pieces = numbers.segment(run.group())
             count += sum(len(p[0]) for p in pieces) if pieces else 1
-        for token in _WORD.findall(text):
-            if token in numbers.weak:
+            if count >= need:
+                return count
+        for token in _WORD.finditer(text):
+            word = token.group()
+            if word in numbers.weak:
                 count += 1
-            elif token in numbers.multipliers:
-                count += numbers.multipliers[token] - 1  # "double five": two digits from one word
+            elif word in numbers.multipliers:
+                count += numbers.multipliers[word] - 1  # "double five": two digits from one word
+            if count >= need:
+                return count
         return count
 
     def _words_may_join(self, text: str) -> bool:
@@ -257,8 +265,8 @@ class PhoneDetector(Detector):
                     count += len(numbers.words.get(token, "")) * max(1, multiplier)
                     strong = strong or token not in numbers.weak
                 multiplier = 0
-            if count >= 7 and strong:
-                return True
+                if count >= 7 and strong:
+                    return True  # (both only grow along the chain: the answer is settled)
         for run in self._glued_words.finditer(text):
             pieces = numbers.segment(run.group())
             if pieces is not None and len(pieces) > 1:
@@ -309,10 +317,14 @@ class PhoneDetector(Detector):
     def _split_run(
         self, view: View, masked: str, start: int, end: int, views: Views
     ) -> Iterator[Candidate]:
+        # A run of more than 40 groups is a wall of digits (see below) whatever it holds: read at
+        # most 41 of them, so a megabyte of spaced digits costs no more than its scan.
         groups = [
             _Group(m.start(), m.end(), m.group())
-            for m in _GROUP.finditer(masked, start, end)
+            for m in itertools.islice(_GROUP.finditer(masked, start, end), _MAX_GROUPS + 1)
         ]
+        if len(groups) > _MAX_GROUPS:
+            return
         total = sum(len(g.digits) for g in groups)
         if total < 7 or "4815162342" in "".join(g.digits for g in groups):
             return  # too short, or the numbers of "Lost" ("4 8 15 16 23 42")
@@ -332,7 +344,7 @@ class PhoneDetector(Detector):
             return  # a card number
         if len(groups) == 1 and total > 15:
             return  # a long id (IBAN, account), never one phone number
-        if len(groups) > 40 or total > 80:
+        if total > 80:
             return  # a wall of digits (a table, a list, adversarial input), not a phone number
 
         def best_from(i: int) -> tuple[Candidate | None, int]:
@@ -421,7 +433,7 @@ class PhoneDetector(Detector):
         n = len(digits)
         if n < 7 or n > 17:
             return None
-        if self._is_crisis(digits, text, end):
+        if self._is_crisis(digits, text, end) or self._is_crisis_after_word(groups, view, views):
             return Candidate(Kind.PHONE, view, start, end, "phone.crisis_line", 0.0, digits)
         if raw.count("(") > 2 and not spelled:
             return None
@@ -582,6 +594,17 @@ class PhoneDetector(Detector):
         if phonenumbers.is_possible_number(number):
             return possible, rule + ".possible", value
         return 0.6, rule + ".invalid", value
+
+    def _is_crisis_after_word(self, groups: list[_Group], view: View, views: Views) -> bool:
+        """True when a crisis line follows a weak word read as a digit: "text HOME to seven four
+        one seven four one" ("to" is 2 beside number words, "for" is 4; "two ..." stays a number)."""
+        if len(groups) < 2 or len(groups[0].digits) != 1:
+            return False
+        rest = "".join(g.digits for g in groups[1:])
+        if len(rest) < 5 or rest not in self.resources.crisis_numbers:
+            return False
+        a, b = view.to_original(groups[0].start, groups[0].end)
+        return views.original[a:b].lower() in self.resources.numbers.weak  # not "two", "five"
 
     def _is_crisis(self, digits: str, text: str, end: int) -> bool:
         crisis = self.resources.crisis_numbers
