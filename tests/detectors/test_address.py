@@ -12,6 +12,9 @@ from ._support import check_negative, check_positive, neg, pos
 A = Kind.ADDRESS
 
 POSITIVES = [
+    pos("vivo en la Calle 72 #10-34, Bogotá", ["Calle 72 #10-34"], A),
+    pos("mi casa: Cra. 15 No. 88-64", ["Cra. 15 No. 88-64"], A),
+    pos("If you want to write, send to House 22, Road 5, Dhanmondi", ["House 22, Road 5"], A),
     pos("meet me at 42 elm street", ["42 elm street"], A),
     pos("I live at 123 Main St", ["123 Main St"], A),
     pos("3843 Peartree Road, Bamblee, SD 20241", ["3843 Peartree Road, Bamblee, SD 20241"], A),

@@ -15,6 +15,11 @@ POSITIVES = [
     # eighth session: first seen in the u8b set
     pos("kik me: emo(dot)prince(dot)x", ["emo(dot)prince(dot)x"], H),
     pos("insta: jane[dot]doe", ["jane[dot]doe"], H),
+    pos("my letterboxd is quietmarlowe lol", ["quietmarlowe"], H),
+    pos("kwai: mari.lindinha2009", ["mari.lindinha2009"], H),
+    pos("apex: l0st.in.sp4ce (origin) lmk when ur on", ["l0st.in.sp4ce"], H),
+    pos("battle tag: Pudding#11902", ["Pudding#11902"], H),
+    pos("yo i make beats, bandlab is crybaby_808 if u wanna collab", ["crybaby_808"], H),
     pos("sc — k.a.t.i.e.m", ["k.a.t.i.e.m"], H),  # a name spelled out letter by letter
     pos("minecraft ign is PebbleWizard, i have a little server", ["PebbleWizard"], H),
     pos("xbox gamertag: NightOwl77", ["NightOwl77"], H),
@@ -88,6 +93,7 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("cheguei no nível 70 no free fire e ninguém liga kkkk"),  # a level, not an id
     neg("samaritans also answer email: jo@samaritans.org, takes a day or so"),  # the email detector's
     neg("j'ai vu une vidéo tiktok là-dessus et je me suis reconnue"),  # a hyphenated word no service allows
     neg("i love minecraft, lo-fi, and my dog biscuit"),

@@ -13,6 +13,7 @@ P = Kind.PHONE
 ZW_NUMBER = "5\u200b5\u200b5 0\u200b1\u200b9 2\u200b3\u200b3\u200b4"
 
 POSITIVES = [
+    pos("my number is 07700 and then 900 and then 263, please text", ["07700 and then 900 and then 263"], P),
     pos("call me 555-014-2287", ["555-014-2287"], P),
     pos("my number is (555) 014-2287", ["(555) 014-2287"], P),
     pos("text me 555.019.4410 if the app goes down", ["555.019.4410"], P),
@@ -88,6 +89,8 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("I'm going to try the Breathing Space line, 0800 83 85 87"),
+    neg("In Nederland is De Luisterlijn er ook, 088 0767 000"),
     neg("text H O M E to seven four one seven four one if talking out loud is too hard"),
     neg("NAMI helpline is 1-800-950-6264, they're good for parents too"),
     neg("in recovery since 2021 | 988 if you need it | here to listen"),

@@ -27,7 +27,8 @@ _ADDRESS = re.compile(
 )
 _STREET_WORDS = frozenset(_STREET_TYPES.split("|")) | frozenset(
     "travessa plaza praca praça alameda carrera bd allee allée chemin impasse ul ulica aleja jl jln jalan "
-    "sok cad mah mahallesi sector gasse box row mews av piazza piazzale largo".split()
+    "sok cad mah mahallesi sector gasse box row mews av piazza piazzale largo cra cl cll kr tv dg "
+    "transversal diagonal house".split()
 )
 _STREET_SUFFIXES = ("strasse", "straße", "str", "weg", "platz", "gasse", "allee", "damm",
                     "straat", "laan", "plein", "gracht", "kade", "singel", "caddesi", "sokak", "sokagi")
@@ -48,6 +49,11 @@ _TYPE_FIRST = re.compile(
     r"|\b(?:ul\.|ulica|al\.|aleja|jl\.|jln\.|jalan)[ \t]*[A-Z][\w'\-]+(?:[ \t]+[A-Z][\w'\-]+){0,2},?[ \t]+"
     r"(?:no\.?[ \t]*)?\d{1,4}[a-z]?\b"
     r"|\bh\.?[ \t]?no\.?[ \t]*\d{1,5}[a-z]?,?[ \t]+(?:sector|block|phase)[ \t]*\d{1,3}\b"
+    # Colombian and Venezuelan grid addresses: "Calle 72 #10-34", "Cra. 15 No. 88-64"
+    r"|\b(?:calle|cll?|carrera|cra|kr|avenida|av|transversal|tv|diagonal|dg)\.?[ \t]*\d{1,3}[a-z]?(?:[ \t]*bis)?"
+    r"[ \t]*(?:#|n[º°o]\.?)[ \t]*\d{1,3}[a-z]?[ \t]*-[ \t]*\d{1,3}\b"
+    # "House 22, Road 5, Dhanmondi" (Dhaka)
+    r"|\bhouse[ \t]*(?:no\.?[ \t]*)?\d{1,4}[a-z]?,?[ \t]+road[ \t]*(?:no\.?[ \t]*)?\d{1,4}\b"
     # "P.O. Box 1142, Bozeman MT 59771": a box to write to
     r"|\bp\.?[ \t]?o\.?[ \t]+box[ \t]+\d{1,6}\b",
     re.IGNORECASE,

@@ -20,7 +20,7 @@ from offsite.models import Context, Kind, Surface
 from offsite.normalize import SPACED_SEPARATOR, View, Views
 from offsite.resources import Mention, Resources
 
-_HANDLE = r"@?(?:live:\.?)?[a-z0-9_](?:[a-z0-9_.\-,']{0,40}[a-z0-9_])?(?:#\d{4}|#[a-z0-9]{2,5}\b)?"
+_HANDLE = r"@?(?:live:\.?)?[a-z0-9_](?:[a-z0-9_.\-,']{0,40}[a-z0-9_])?(?:#\d{4,5}\b|#[a-z0-9]{2,5}\b)?"
 # emoji and decorations between a label and a name ("ig ➜ ˚✧ starlitdaisy ✧˚")
 _GAP = r"[ \t]*(?:[\u2190-\u21ff\u2600-\u27bf\U0001f300-\U0001faff\u02da\u00b7\u2022\u2219\u22b9\u22c6\u27e1\uff61\ufe0f][ \t]*){0,4}"
 #: a number with a unit, not a user name: times, counts, ordinals, measures ("2am", "10k", "3rd")
@@ -452,7 +452,7 @@ class HandleDetector(Detector):
                 return None
             conf -= 0.2
         grammar = platform.handle
-        body = re.sub(r"#\d{4}$", "", word).removeprefix("$")  # "$tyreek22": a cashtag
+        body = re.sub(r"#\d{4,5}$", "", word).removeprefix("$")  # "$tyreek22": a cashtag
         if not (grammar.min <= len(body) <= grammar.max):
             conf -= 0.3
         if re.fullmatch(f"[{grammar.chars}]+", body) is None:
@@ -461,6 +461,8 @@ class HandleDetector(Detector):
             conf -= 0.2
         if not any(c.isalpha() for c in body) and not grammar.numeric:
             return None  # numbers are the phone detector's
+        if body.isdigit() and len(body) < 6:
+            return None  # "nível 70 no free fire": a level or a count; numeric ids are longer
         if _QUANTITY.fullmatch(body) is not None and not raw.startswith("@"):
             return None  # "insta is 2am", "my insta its 10k followers": a time or a count
         if len(body) < 2:

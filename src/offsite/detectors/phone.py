@@ -298,7 +298,9 @@ class PhoneDetector(Detector):
             if before is None or after is None:
                 continue
             left, right = before.group(), after.group()
-            if 2 <= len(left) <= 4 and 2 <= len(right) <= 4 and left not in crisis and right not in crisis:
+            # (a leading trunk zero makes a first group of five: "07700 and then 900 and then 263")
+            left_max = 5 if left.startswith("0") else 4
+            if 2 <= len(left) <= left_max and 2 <= len(right) <= 4 and left not in crisis and right not in crisis:
                 edits.append((match.start(), match.end(), " "))
         return view.rewrite(view.name, edits)
 

@@ -25,7 +25,7 @@ from offsite.wordtrie import trie_alternation
 # "text me back (here on 7cups)", "message me here": the request stays on the site.
 _ON_SITE_AFTER = re.compile(
     r"[\w' (]{0,20}?(?<!outside )(?<!of )(?<!than )(?<!off )(?<!besides )(?<!from )(?<!leave )(?<!as )"
-    r"(?<!not )\b(?:here|on here|in here|on this site|on the site|on this app|in this chat|in the app|"
+    r"(?<!not )(?<!not online )(?<!not on )\b(?:here|on here|in here|on this site|on the site|on this app|in this chat|in the app|"
     r"in this app|in the chat|in the (?:group|chat|listener|support) rooms?|on 7 ?cups|aqui|aquí|ici|hier)\b"
 )
 
