@@ -76,7 +76,8 @@ POSITIVES = [
     pos("can we talk somewhere that's not here", ["talk somewhere that's not here"], S),
     pos("same name, the ghost app", ["same name, the ghost app"], S),
     pos("we go to the same school right?? find me at lunch", ["find me at lunch"], S),
-    pos("my spotify profile is just my first and last name, follow me", ["my spotify profile is just my first and last name"], S),
+    pos("my spotify profile is just my first and last name, follow me",
+        ["my spotify profile is just my first and last name"], S),
     pos("I’ll be on kik tonight as the_real_hollis", ["I’ll be on kik tonight as the_real_hollis"], S),
     pos("steam friend code 384 920 117 if u play anything", ["friend code 384 920 117"], S),
     pos("the chat times out so fast, can we use snap or insta", ["can we use snap"], S),
@@ -103,7 +104,6 @@ POSITIVES = [
     pos("is there a way to reach you when ur not online here?", ["is there a way to reach you"], S),
     pos("what's ur s/c", ["what's ur s/c"], S),
     pos("Tg: no @ just search 'rainyday_kai'", ["Tg: no @ just search 'rainyday_kai"], S),
-    pos("i made a spotify playlist for you, my name there is 'okaybutwhy'", ["my name there is"], S),
     # seventh session: phrasings first seen in the u7 sets
     pos("got a discord?", ["got a discord"], S),
     pos("any chance you're on reddit? i'd love to keep talking", ["you're on reddit"], S),
