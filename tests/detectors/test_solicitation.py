@@ -81,6 +81,8 @@ POSITIVES = [
     pos("I’ll be on kik tonight as the_real_hollis", ["I’ll be on kik tonight as the_real_hollis"], S),
     pos("steam friend code 384 920 117 if u play anything", ["friend code 384 920 117"], S),
     pos("the chat times out so fast, can we use snap or insta", ["can we use snap"], S),
+    pos("i'm the girl with pink hair at the food court on fridays, come say hi", ["come say hi"], S),
+    pos("i made a spotify playlist for you, my name there is 'okaybutwhy'", ["my name there is"], S),
     # eighth session: first seen in the u8 set
     pos("posso te ligar? só quero ouvir uma voz de verdade", ["posso te ligar"], S),
     pos("pwede ba tayo mag-usap sa messenger?", ["mag-usap sa messenger"], S),
