@@ -157,11 +157,12 @@ class HandleDetector(Detector):
         mentions = self.resources.platforms.mentions_in(views)
         seen: set[tuple[int, int]] = set()
         previous_end = 0
-        for mention in mentions:
+        for index, mention in enumerate(mentions):
             floor, previous_end = previous_end, mention.end
             if mention.platform.id == "phone":
                 continue  # numbers are the phone detector's work
-            for cand in self._around(mention, joined, alpha, views.original, floor):
+            following = mentions[index + 1] if index + 1 < len(mentions) else None
+            for cand in self._around(mention, joined, alpha, views.original, floor, following):
                 if (cand.start, cand.end) not in seen:
                     seen.add((cand.start, cand.end))
                     yield cand
@@ -283,12 +284,19 @@ class HandleDetector(Detector):
         return min(mentions, key=lambda m: abs(m.start - pos)).platform
 
     def _around(self, mention: Mention, joined: View, alpha: View, original: str,
-                floor: int = 0) -> Iterator[Candidate]:
+                floor: int = 0, following: Mention | None = None) -> Iterator[Candidate]:
         """Handles right after the platform word, and handle-shaped names right before it (not
         reaching back past ``floor``, the end of the previous platform word: a name there is
-        the previous word's, and repeated platform words cost no more than the text)."""
+        the previous word's, and repeated platform words cost no more than the text).
+        ``following``: the next platform word, if any."""
         platform = mention.platform
         after = _AFTER.match(alpha.text, mention.end)
+        if (after is not None and following is not None and after.start("handle") == following.start
+                and after.end("handle") == following.end
+                and _SPELLED_SEPARATOR.match(joined.text, after.end("handle")) is None):
+            # the word after is the next platform word itself ("snapchat insta"): never a handle
+            # (the candidate would be refused as a platform name), so no need to weigh it
+            after = None
         if platform.id == "email" and after is not None:
             link = (after.group("link") or "").strip()
             owned = alpha.text[max(0, mention.start - 4) : mention.start].rstrip().endswith(("my", "mi", "meu", "mon"))
