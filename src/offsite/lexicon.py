@@ -177,8 +177,8 @@ class Lexicon:
 
     def knows_word(self, word: str) -> bool:
         """True when ``word`` is a common English word, the plural of one ("trophies",
-        "streaks", "servers") or a regular past or present participle of one ("wrapped", "tried",
-        "hoping", "running")."""
+        "streaks", "servers") or, from six letters, a regular past or present participle of one
+        ("played", "studied", "hoping", "running")."""
         words = self.common_words
         if word in words:
             return True
@@ -188,9 +188,9 @@ class Lexicon:
             stem = word[:-2] if word.endswith("ed") else word[:-3]
             return (
                 stem in words
-                or stem + "e" in words  # "used", "hoping"
-                or (stem.endswith("i") and stem[:-1] + "y" in words)  # "tried"
-                or (len(stem) >= 3 and stem[-1] == stem[-2] and stem[:-1] in words)  # "wrapped"
+                or stem + "e" in words  # "hoped", "hoping"
+                or (stem.endswith("i") and stem[:-1] + "y" in words)  # "studied"
+                or (len(stem) >= 3 and stem[-1] == stem[-2] and stem[:-1] in words)  # "stopped"
             )
         if not word.endswith("s") or word.endswith("ss"):
             return False
