@@ -194,14 +194,15 @@ class EmailDetector(Detector):
             labels = [lab for lab in _DOT_SPLIT.split(domain_text) if lab]
             if " " in local or "\t" in local:
                 local = _SPELLED_SEPARATOR.sub(lambda m: _LOCAL_SEPARATORS.get(m.group(1), "."), local)
-            if not spelled_at and labels and all(len(label) < 2 for label in labels[1:]):
-                # No label after the first can be a public suffix, so the first alone is the
-                # domain: unless it names a provider, one too short for an address scores 0.3
-                # and is rejected (decided here, before the suffix look-ups: "a@a.a@a." * 250,000)
-                first = _unspaced(labels[0])
-                if first not in MAIL_PROVIDERS and (len(local) < 2 or len(first) < 3 or not first.isalnum()):
-                    continue
             bracketed = any(c in at for c in "[(<{")
+            if not spelled_at and labels and all(len(label) < 2 for label in labels[1:]):
+                # No label after the first can be a public suffix, so ``_trim_domain`` would give
+                # the first alone: score it now, before the suffix look-ups ("a@a.a@a." * 250,000).
+                # Only a provider's name can be raised later (after "my email is").
+                first = _unspaced(labels[0])
+                if first not in MAIL_PROVIDERS and \
+                        self._score(local, first, spelled_at, bracketed)[0] < self.min_confidence:
+                    continue
             domain, end = self._trim_domain(labels, match, view.text)
             if domain is None or _IP_ADDRESS.fullmatch(domain) is not None:
                 continue  # ("ssh root@192.168.1.10": a login to a machine, not an address)
