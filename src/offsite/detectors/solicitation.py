@@ -42,6 +42,7 @@ _HERE_WORDS = ("here", "on here", "in here", "on this", "in this", "on the site"
 #: Sentences: rule matches never run across a sentence stop followed by a space or a new line.
 SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s.!?]))+[.!?]*")
 _GATE_TOKEN = re.compile(r"[a-z0-9']+|[#@]")
+_LETTER_RUN = re.compile(r"[a-z]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,11 +117,17 @@ class SolicitationDetector(Detector):
         self.gate = frozenset(alias_words | set(lexicon.solicitation_gate))
         # Which gate words each rule mentions: a rule can only match where one of them stands.
         by_word: dict[str, list[int]] = {}
+        # A word of a-z letters is spelled out where it is a whole run of letters of the source (a
+        # set lookup); other gate words ("what's", "é") by a pattern compiled once each.
+        plain = {word for word in self.gate if word.isascii() and word.isalpha()}
+        spelled_in = {word: re.compile(r"(?<![a-z])(?:" + re.escape(word) + "|" + re.escape(_stem(word)) + r")(?![a-z])")
+                      for word in self.gate - plain}
         for index, text in enumerate(readable):
             source = re.sub(r"\\[a-zA-Z]", " ", text)  # "\bjoin" -> " join"
+            runs = set(_LETTER_RUN.findall(source))
             for word in self.gate:
-                stem = word[:-1] if len(word) > 3 and word[-1] in "sz" else word  # "snaps" -> "snap"
-                if re.search(r"(?<![a-z])(?:" + re.escape(word) + "|" + re.escape(stem) + r")(?![a-z])", source):
+                pattern = spelled_in.get(word)
+                if (word in runs or _stem(word) in runs) if pattern is None else pattern.search(source):
                     by_word.setdefault(word, []).extend(alternatives_of[index])
         every_rule = tuple(range(len(self.rules)))
         # a gate word no rule spells out literally (spelled through regex syntax) keeps every rule
@@ -133,10 +140,12 @@ class SolicitationDetector(Detector):
         self._anchored = anchored
         self._searched = (self._alternation(anywhere), anywhere)
         # At a position, only the anchored rules whose matches can begin with its first two
-        # characters are tried: their alternation, compiled once per distinct set of rules.
-        self._by_rules: dict[tuple[int, ...], re.Pattern[str]] = {}
+        # characters and that the compiled scan left possible are tried, one by one in rule
+        # order. Each rule is compiled alone when first tried: alternations of the rules of each
+        # beginning cost some ten seconds to compile in every process, these under one.
+        self._patterns: list[re.Pattern[str] | None] = [None] * len(self.rules)
         # a one-letter beginning may meet any next character: bounded
-        self._at_beginning: BoundedMemo[str, tuple[re.Pattern[str], tuple[int, ...]]] = BoundedMemo(
+        self._at_beginning: BoundedMemo[str, tuple[int, ...]] = BoundedMemo(
             self._rules_beginning, _BEGINNINGS_KEPT)
         # the gate words where they stand, in one pass (a prefix tree; "#" and "@" anywhere)
         symbols = "".join(sorted(w for w in self.gate if w in ("#", "@")))
@@ -197,7 +206,8 @@ class SolicitationDetector(Detector):
     def _matches(self, text: str) -> Iterator[tuple[int, int, int]]:
         """(start, end, rule index) of rule matches. Only sentences holding a gate word are
         searched, and only with the rules that mention one of that sentence's gate words."""
-        if not self._rules_prefilter.candidates(text):
+        possible = self._rules_prefilter.candidates(text)
+        if not possible:
             return  # no rule can match anywhere in the text (most messages; cheaper than the gate)
         hits = list(self._gate_words.finditer(text))
         if not hits:
@@ -219,11 +229,10 @@ class SolicitationDetector(Detector):
                     pos = position.start()
                     if pos < reached:
                         continue
-                    anchored, rules = self._rules_at(text, pos)
-                    match = anchored.match(text, pos, stop)
-                    if match is not None:
-                        found.append((pos, match.end(), rules[int((match.lastgroup or "r0")[1:])]))
-                        reached = match.end()
+                    hit = self._first_at(text, pos, stop, possible)
+                    if hit is not None:
+                        found.append((pos, *hit))
+                        reached = hit[0]
             if combined.search_all:
                 # rules that may begin anywhere see the sentence alone ("^" is its start)
                 searched, rules = self._searched
@@ -245,20 +254,33 @@ class SolicitationDetector(Detector):
                      if begins else None)
         return _Combined(positions, any(self.rules[i].beginnings is None for i in indices))
 
-    def _rules_at(self, text: str, pos: int) -> tuple[re.Pattern[str], tuple[int, ...]]:
-        """The alternation of the anchored rules that may match at ``pos`` (their beginnings
-        admit its first two characters), with their indices. Trying only those finds the same
-        first match as the alternation of every anchored rule, at a fraction of the cost."""
+    def _rules_at(self, text: str, pos: int) -> tuple[int, ...]:
+        """The anchored rules that may match at ``pos`` (their beginnings admit its first two
+        characters), in rule order. Trying only those finds the same first match as the
+        alternation of every anchored rule, at a fraction of the cost."""
         return self._at_beginning(text[pos : pos + WIDTH])
 
-    def _rules_beginning(self, key: str) -> tuple[re.Pattern[str], tuple[int, ...]]:
-        """:meth:`_rules_at` for a match beginning with ``key``; one alternation per distinct
-        set of rules, compiled when first needed."""
-        rules = tuple(i for i in self._anchored if _admits(self.rules[i].beginnings, key))
-        pattern = self._by_rules.get(rules)
+    def _first_at(self, text: str, pos: int, stop: int, possible: frozenset[int]) -> tuple[int, int] | None:
+        """(end, rule index) of the first anchored rule, in rule order, that matches at ``pos``
+        (before ``stop``), as the alternation of the rules would find it; ``possible``: the rules
+        the compiled scan of ``text`` left possible (the others are not tried)."""
+        for index in self._rules_at(text, pos):
+            if index in possible:
+                match = self._pattern(index).match(text, pos, stop)
+                if match is not None:
+                    return match.end(), index
+        return None
+
+    def _rules_beginning(self, key: str) -> tuple[int, ...]:
+        """:meth:`_rules_at` for a match beginning with ``key``."""
+        return tuple(i for i in self._anchored if _admits(self.rules[i].beginnings, key))
+
+    def _pattern(self, index: int) -> re.Pattern[str]:
+        """Rule ``index`` compiled (once; two threads compiling it at once get equal patterns)."""
+        pattern = self._patterns[index]
         if pattern is None:
-            pattern = self._by_rules[rules] = self._alternation(rules)
-        return pattern, rules
+            pattern = self._patterns[index] = re.compile(self.rules[index].source)
+        return pattern
 
     def _alternation(self, indices: tuple[int, ...]) -> re.Pattern[str]:
         """The given rules as one alternation, branch ``r<k>`` for ``indices[k]`` (no rules: a
@@ -333,6 +355,11 @@ def _alternatives(pattern: str) -> list[str]:
         i += 1
     pieces.append(pattern[start:])
     return pieces
+
+
+def _stem(word: str) -> str:
+    """A gate word without its plural ending ("snaps" -> "snap")."""
+    return word[:-1] if len(word) > 3 and word[-1] in "sz" else word
 
 
 def _admits(begins: Beginnings | None, key: str) -> bool:
