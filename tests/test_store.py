@@ -85,7 +85,7 @@ def test_migrations_are_idempotent_and_match_the_models(store: Store) -> None:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
     assert diff == []
-    assert version == "0001_initial"
+    assert version == "0002_strike_mutes"
     assert store.ping()
 
 
@@ -259,6 +259,23 @@ def test_strike_summary_counts_active_strikes_and_the_latest_mute(store: Store) 
     # before the first strike was given, it does not count yet
     assert store.strike_summary("summed", t0 - timedelta(seconds=1)) == StrikeSummary(0, None)
     assert store.strike_summary("nobody", t0) == StrikeSummary(0, None)
+
+
+def test_mutes_ending_after_lists_every_running_mute_in_one_query(store: Store) -> None:
+    guard = Guard(store=store)
+    t0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+    for user in ("muted-1", "muted-2"):
+        for minute in range(3):  # reminder, blocked, muted (30 min)
+            guard.check("add me on snap: jane.d", replace(_ctx(user, conversation=None),
+                                                         timestamp=(t0 + timedelta(minutes=minute)).timestamp()))
+    guard.check("add me on snap: jane.d", replace(_ctx("once", conversation=None), timestamp=t0.timestamp()))
+    mutes = store.mutes_ending_after(t0)
+    assert mutes is not None
+    assert sorted((user, given) for user, given, _ in mutes) == [
+        ("muted-1", t0 + timedelta(minutes=2)), ("muted-2", t0 + timedelta(minutes=2))]
+    assert all(until == given + timedelta(minutes=30) for _, given, until in mutes)
+    assert store.mutes_ending_after(t0 + timedelta(minutes=33)) == []
+    assert store.mutes_ending_after(t0, limit=1) is None  # too many to hold: read per sender instead
 
 
 # -- counts and retention ----------------------------------------------------------------------

@@ -123,6 +123,33 @@ def test_the_cache_sees_strikes_written_elsewhere(tmp_path: Path) -> None:
     store.close()
 
 
+def test_clean_messages_learn_of_mutes_from_one_list_not_a_read_per_sender(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store.from_url(None, tmp_path, hash_key=b"k" * 32)
+    store.migrate()
+    writer = Guard(store=store)  # another worker
+    for i in range(3):
+        writer.check(SLIP, _ctx(at=T0 + i))  # the third slip mutes sam for 30 minutes
+    reader = Guard(store=store)
+    per_sender: list[str] = []
+    lists: list[datetime] = []
+    summary, mutes = store.strike_summary, store.mutes_ending_after
+    monkeypatch.setattr(store, "strike_summary", lambda user, at: per_sender.append(user) or summary(user, at))
+    monkeypatch.setattr(store, "mutes_ending_after", lambda at: lists.append(at) or mutes(at))
+    during = reader.check("ok sorry, I understand", _ctx(at=T0 + 10 * MINUTE))
+    assert during.action == Action.BLOCK and during.policy_rule == "muted"
+    for n in range(20):
+        assert reader.check("hello there", _ctx(f"user-{n}", at=T0 + 10 * MINUTE)).action == Action.ALLOW
+    assert per_sender == [] and len(lists) == 1  # one read for everyone
+    # a moment far from the list's is read afresh: the mute has ended by then
+    assert reader.check("ok sorry, I understand", _ctx(at=T0 + 31 * MINUTE)).action == Action.ALLOW
+    assert len(lists) == 2
+    # a message with findings reads its sender's whole standing (the ladder step)
+    assert reader.check(SLIP, _ctx("user-1", at=T0 + 31 * MINUTE)).action == Action.BOUNCE
+    assert per_sender == ["user-1"]
+    store.close()
+
+
 def test_the_in_memory_ledger_is_bounded() -> None:
     ledger = StrikeLedger(max_users=10)
     guard = Guard(strikes=ledger)

@@ -129,7 +129,9 @@ class Guard:
         returned, marked ``degraded``; in fail mode ``closed`` a flagged message is then at least
         blocked, in mode ``open`` the policy's action stands. Records are buffered meanwhile."""
         now = _moment(context.timestamp) or self.strikes.now()
-        standing = self.strikes.standing(context.sender.id, now) if context.sender.id else Standing(0, None)
+        # without findings only a running mute can change the answer (no read per sender)
+        standing = (self.strikes.standing(context.sender.id, now, with_count=bool(result.findings))
+                    if context.sender.id else Standing(0, None))
         store_down = not standing.fresh
         verdict = self.policy.decide(result.findings, context, standing.count)
         muted = self.enforce_mutes and standing.muted_until is not None

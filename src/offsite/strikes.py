@@ -49,11 +49,31 @@ class _Entry:
 
 
 @dataclass(frozen=True, slots=True)
+class _Mutes:
+    """Every stored mute ending after ``at`` minus the cache time, read at ``fetched``
+    (monotonic): per user, (given at, ends)."""
+
+    at: datetime
+    fetched: float
+    by_user: dict[str, tuple[tuple[datetime, datetime], ...]]
+
+    def near(self, now: datetime, margin: timedelta) -> bool:
+        """True when ``now`` is within ``margin`` of the moment read (the list holds every mute
+        that can be running then)."""
+        return self.at - margin <= now <= self.at + margin
+
+    def usable(self, now: datetime, margin: timedelta) -> bool:
+        """True when the list is recent (younger than ``margin``) and read near ``now``."""
+        return time.monotonic() - self.fetched < margin.total_seconds() and self.near(now, margin)
+
+
+@dataclass(frozen=True, slots=True)
 class Standing:
     """A user's strikes right now: how many count and when the current mute ends. ``fresh`` is
     false when the store could not be asked and the answer comes from what this process last
     knew."""
 
+    #: active strikes (0 when only the mute was asked for)
     count: int
     muted_until: datetime | None
     fresh: bool = True
@@ -82,6 +102,10 @@ class StrikeLedger:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._users: OrderedDict[str, _Entry] = OrderedDict()
         self._lock = threading.Lock()
+        # With a store: the mutes running around one moment, for every user at once (see
+        # _mutes); None until read, or when there are too many to hold.
+        self._mutes: _Mutes | None = None
+        self._refreshing = threading.Lock()
 
     @classmethod
     def for_policy(cls, policy: Policy, *, store: Store | None = None,
@@ -95,18 +119,27 @@ class StrikeLedger:
 
     # ---------------------------------------------------------------- reading
 
-    def standing(self, user_id: str | None, now: datetime | None = None) -> Standing:
+    def standing(self, user_id: str | None, now: datetime | None = None, *,
+                 with_count: bool = True) -> Standing:
         """Active strikes and mute of ``user_id`` at ``now``. Never raises for an unreachable
-        store: it answers from the cache and says so (``fresh=False``)."""
+        store: it answers from the cache and says so (``fresh=False``).
+
+        ``with_count=False`` when only the mute matters (a message without findings): with a store,
+        the answer then comes from the list of everyone's running mutes, read once per
+        ``cache_seconds`` for all users, instead of a read per user, and ``count`` is 0."""
         if not user_id:
             return Standing(0, None)
         now = now or self._clock()
+        if not with_count and self.store is not None:
+            quick = self._mute_only(user_id, now)
+            if quick is not None:
+                return quick
         stored, records, fresh = self._read(user_id, now)
-        count = stored.count + sum(1 for r in records if r.created_at <= now < r.expires_at)
+        active = stored.count + sum(1 for r in records if r.created_at <= now < r.expires_at)
         mutes = [r.muted_until for r in records if r.muted_until is not None and r.muted_until > now]
         if stored.muted_until is not None and stored.muted_until > now:
             mutes.append(stored.muted_until)
-        return Standing(count, max(mutes) if mutes else None, fresh)
+        return Standing(active, max(mutes) if mutes else None, fresh)
 
     def count(self, user_id: str | None, now: datetime | None = None) -> int:
         """How many strikes of ``user_id`` count at ``now``."""
@@ -136,6 +169,54 @@ class StrikeLedger:
                 return list(entry.records) if entry else []
         stored = store.strikes(user_id, settle=False)
         return stored + [p for p in store.pending_strikes(user_id) if p not in stored]
+
+    def _mute_only(self, user_id: str, now: datetime) -> Standing | None:
+        """The mute of ``user_id`` at ``now`` from the running mutes and the strikes this ledger
+        gave since; None when the list cannot be read (the caller reads the user's standing)."""
+        mutes = self._mutes_around(now)
+        if mutes is None:
+            return None
+        with self._lock:
+            entry = self._users.get(user_id)
+            records = list(entry.records) if entry is not None else []
+        ends = [until for given, until in mutes.by_user.get(user_id, ()) if given <= now < until]
+        ends.extend(r.muted_until for r in records
+                    if r.muted_until is not None and r.created_at <= now < r.muted_until)
+        return Standing(0, max(ends) if ends else None)
+
+    def _mutes_around(self, now: datetime) -> _Mutes | None:
+        """The running mutes, read again when older than ``cache_seconds`` or read for a moment
+        more than ``cache_seconds`` away from ``now`` (messages may carry their own timestamps).
+        One thread reads; the others use the previous list meanwhile, if there is one."""
+        margin = timedelta(seconds=self.cache_seconds)
+        known = self._mutes
+        if known is not None and known.usable(now, margin):
+            return known
+        store = self.store
+        assert store is not None
+        if not self._refreshing.acquire(blocking=known is None):
+            return known if known is not None and known.near(now, margin) else None
+        try:
+            known = self._mutes
+            if known is not None and known.usable(now, margin):
+                return known
+            from offsite.store import StoreError
+
+            try:
+                rows = store.mutes_ending_after(now - margin)
+            except StoreError as exc:
+                log.warning("reading the running mutes failed (%s)", type(exc).__name__)
+                return None
+            if rows is None:
+                self._mutes = None
+                return None
+            by_user: dict[str, list[tuple[datetime, datetime]]] = {}
+            for user, given, until in rows:
+                by_user.setdefault(user, []).append((given, until))
+            self._mutes = _Mutes(now, time.monotonic(), {u: tuple(m) for u, m in by_user.items()})
+            return self._mutes
+        finally:
+            self._refreshing.release()
 
     def _read(self, user_id: str, now: datetime) -> tuple[StrikeSummary, list[StrikeRecord], bool]:
         """What the store held at its last read (re-read when older than ``cache_seconds``),

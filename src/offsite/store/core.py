@@ -555,6 +555,25 @@ class Store:
 
         return self._run(work, settle=False)
 
+    def mutes_ending_after(self, at: datetime, limit: int = 10_000) -> list[tuple[str, datetime, datetime]] | None:
+        """(user id, given at, mute ends) of every stored strike whose mute ends after ``at``: one
+        query on the ``muted_until`` index (mutes are few), or None when there are more than
+        ``limit``. Like :meth:`strike_summary`, it does not wait for the write-behind queue."""
+
+        def work(session: Session) -> list[tuple[str, datetime, datetime]] | None:
+            table = StrikeRow.__table__
+            query = (
+                select(table.c.user_id, table.c.created_at, table.c.muted_until)
+                .where(table.c.muted_until > at)
+                .limit(limit + 1)
+            )
+            rows = session.execute(query).all()
+            if len(rows) > limit:
+                return None
+            return [(str(user), given, until) for user, given, until in rows]
+
+        return self._run(work, settle=False)
+
     def pending_strikes(self, user_id: str) -> list[StrikeRecord]:
         """Strikes of ``user_id`` still waiting in the buffer (database down, or write-behind)."""
         with self._lock:

@@ -136,7 +136,8 @@ class StrikeRow(Base):
     action: Mapped[str] = mapped_column(String(16))
     rule: Mapped[str | None] = mapped_column(String(128))
     surface: Mapped[str] = mapped_column(String(32))
-    muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # indexed: the strike ledger reads who is muted right now in one query
+    muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
     event_id: Mapped[int | None] = mapped_column(
         ForeignKey("decision_events.id", ondelete="SET NULL"), nullable=True
     )
