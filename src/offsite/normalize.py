@@ -272,8 +272,11 @@ def _fold(text: str) -> View:
 # Runs of three or more single letters/digits separated by a space, dot, dash, underscore or
 # star: "s n a p", "i.n.s.t.a", "w i l l h o l d 1 1".
 SPACED_LETTERS = re.compile(
+    # single characters (with "_", "." and "@" among them) set apart by one same symbol, at least
+    # four: "s/a/l/t/w/a/t/e/r/_/j/o", "g-r-e-t-a-.-l-o-w-e-@-y-a-h-o-o", "h🌸a🌸z🌸e🌸l"
+    r"(?<![\w.@])[a-z0-9_.@](?P<sep>[^\w\s.@])[a-z0-9_.@](?:(?P=sep)[a-z0-9_.@]){2,}(?![\w@])"
     # words of spaced letters set apart by two spaces or more: "d m  m e  o n  i g" -> "dm me on ig"
-    r"(?<![a-z0-9])[a-z0-9](?: [a-z0-9])+(?: {2,4}[a-z0-9](?: [a-z0-9])+)+(?![a-z0-9])"
+    r"|(?<![a-z0-9])[a-z0-9](?: [a-z0-9])+(?: {2,4}[a-z0-9](?: [a-z0-9])+)+(?![a-z0-9])"
     r"|(?<![a-z0-9])[a-z0-9](?:(?:[ .\-_*]| [.\-_*] |[.\-_*] | [.\-_*]|\.\.|\.\.\.)[a-z0-9](?![a-z0-9])){2,}"
     r"|(?<![a-z0-9.])[a-z]\.[a-z]\.(?![a-z0-9])"  # dotted pairs: "s.c.", "i.g.", "f.b."
 )
@@ -291,6 +294,10 @@ def join_spaced_letters(view: View, prefilter: RegexPrefilter | None = None) -> 
         return View("joined", view.text, view.starts, view.ends)
     edits = []
     for match in SPACED_LETTERS.finditer(view.text):
+        separator = match.group("sep")
+        if separator is not None:  # every other character is the separator
+            edits.append((match.start(), match.end(), match.group()[::2]))
+            continue
         if "  " in match.group():  # words of spaced letters: one space between the words
             edits.append((match.start(), match.end(),
                           _WORD_GAP.sub("\x00", match.group()).replace(" ", "").replace("\x00", " ")))
@@ -459,8 +466,9 @@ class NumberReader:
 
 
 _RUN = re.compile(r"[a-z0-9]+")
-# What joins tens and a unit: "thirty four", "trente-quatre", "cincuenta y dos", "trinta e quatro"
-_TENS_LINKS = frozenset({" ", "-", "", " y ", " e "})
+# What joins tens and a unit: "thirty four", "trente-quatre", "cincuenta y dos", "trinta e quatro",
+# "trente et un"
+_TENS_LINKS = frozenset({" ", "-", "", " y ", " e ", " et ", "-et-"})
 
 
 def _glued_tens(digits: str, pieces: list[tuple[str, bool]]) -> str:
@@ -498,10 +506,10 @@ def _combined(previous: str, value: str) -> str | None:
 
 
 def _tens_and(token: tuple[int, int, str | None, bool, int], between: str) -> bool:
-    """True when ``between`` is the "y"/"e" joining a tens or hundreds word to what follows
-    ("cincuenta y dos", "novecentos e dezanove")."""
+    """True when ``between`` is the "y"/"e"/"et" joining a tens or hundreds word to what follows
+    ("cincuenta y dos", "novecentos e dezanove", "trente et un", "trente-et-un")."""
     digits = token[2]
-    return between in (" y ", " e ") and digits is not None and _open_number(digits)
+    return between in (" y ", " e ", " et ", "-et-") and digits is not None and _open_number(digits)
 
 _LAUGHTER = re.compile(r"l(?:o+l)+")
 _NUM_SEP = re.compile(r"[\s.,\-/()\[\]*_~+|:;]{0,4}\Z")

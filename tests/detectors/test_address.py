@@ -12,6 +12,7 @@ from ._support import check_negative, check_positive, neg, pos
 A = Kind.ADDRESS
 
 POSITIVES = [
+    pos("I go to the library at 300 N Michigan Ave every saturday, you could come", ["300 N Michigan Ave"], A),
     pos("vivo en la Calle 72 #10-34, Bogotá", ["Calle 72 #10-34"], A),
     pos("mi casa: Cra. 15 No. 88-64", ["Cra. 15 No. 88-64"], A),
     pos("If you want to write, send to House 22, Road 5, Dhanmondi", ["House 22, Road 5"], A),
@@ -45,6 +46,9 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # ninth session (u9b): public places named before their address
+    neg("the food bank at 48 Harbor Road gave me groceries for the week"),
+    neg("the free clinic at 1200 Franklin Ave has walk-in hours on tuesdays"),
     neg("i walked 5 miles down the road"),
     neg("i have 2 dogs on my street"),
     neg("i'm at home"),

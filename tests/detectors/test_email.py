@@ -11,6 +11,7 @@ from ._support import check_negative, check_positive, detector, guard, neg, pos
 E = Kind.EMAIL
 
 POSITIVES = [
+    pos("type it with dashes: g-r-e-t-a-.-l-o-w-e-@-y-a-h-o-o-.-c-o-m", ["g-r-e-t-a-.-l-o-w-e-@-y-a-h-o-o-.-c-o-m"], E),
     pos("its lily period rose at gee mail period com", ["lily period rose at gee mail period com"], E),
     pos("jane dot doe at gmail", ["jane dot doe at gmail"], E),
     pos("janedoe @ gmail", ["janedoe @ gmail"], E),

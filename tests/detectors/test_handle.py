@@ -12,6 +12,15 @@ from ._support import check_negative, check_positive, guard, neg, pos
 H = Kind.HANDLE
 
 POSITIVES = [
+    # ninth session (u9b): one same symbol between single characters; fillers before the name
+    pos("snap = s/a/l/t/w/a/t/e/r/_/j/o", ["s/a/l/t/w/a/t/e/r/_/j/o"], H),
+    pos("snap 👻 h🌸a🌸z🌸e🌸l🌸b🌸u🌸d", ["h🌸a🌸z🌸e🌸l🌸b🌸u🌸d"], H),
+    pos("my kik is literally just fernbrook lol", ["fernbrook"], H),
+    pos("o app do fantasminha: th4yn4r4_s", ["th4yn4r4_s"], H),
+    pos("the app with the camera icon, lowtide.lou", ["lowtide.lou"], H),
+    # ninth session (u8e): a name spelled letter by letter before the platform; "i g" spaced
+    pos("look up m.a.y.a.s.k.y on tiktok thats me", ["m.a.y.a.s.k.y"], H),
+    pos("i g : b e l l a . r o s e . 0 9", ["b e l l a . r o s e . 0 9"], H),
     # eighth session: first seen in the u8b set
     pos("kik me: emo(dot)prince(dot)x", ["emo(dot)prince(dot)x"], H),
     pos("insta: jane[dot]doe", ["jane[dot]doe"], H),
@@ -93,6 +102,9 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("my insta is literally just memes"),
+    neg("on 3/4/2024 at 5:30, 5-4-3-2-1 blast off"),
+    neg("l o l on tiktok"),
     neg("cheguei no nível 70 no free fire e ninguém liga kkkk"),  # a level, not an id
     neg("samaritans also answer email: jo@samaritans.org, takes a day or so"),  # the email detector's
     neg("j'ai vu une vidéo tiktok là-dessus et je me suis reconnue"),  # a hyphenated word no service allows

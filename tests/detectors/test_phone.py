@@ -13,6 +13,12 @@ P = Kind.PHONE
 ZW_NUMBER = "5\u200b5\u200b5 0\u200b1\u200b9 2\u200b3\u200b3\u200b4"
 
 POSITIVES = [
+    # ninth session (u9b): groups of spelled digits with fillers between; "(space)"; "trente et un"
+    pos("last time it blocked me so: five one zero then seven four eight then 0 0 3 9",
+        ["five one zero then seven four eight then 0 0 3 9"], P),
+    pos("number is 2 0 6 (space) 7 7 3 (space) 1 4 8 0", ["2 0 6 (space) 7 7 3 (space) 1 4 8 0"], P),
+    pos("mon tel : zéro sept, double six, trente et un, vingt-deux, quatre-vingt-dix",
+        ["zéro sept, double six, trente et un, vingt-deux, quatre-vingt-dix"], P),
     pos("my number is 07700 and then 900 and then 263, please text", ["07700 and then 900 and then 263"], P),
     pos("call me 555-014-2287", ["555-014-2287"], P),
     pos("my number is (555) 014-2287", ["(555) 014-2287"], P),
@@ -89,6 +95,12 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("i was five then six then seven years old"),
+    neg("we did three sets then four sets then five sets of ten"),
+    neg("el filtro me borró un mensaje porque puse la fecha 12 03 2024, qué risa"),
+    # ninth session (u8e): a list of emergency numbers; a pharmacy refill number
+    neg("if you're in danger call your local emergency number (911 / 999 / 112 / 000)"),
+    neg("the pharmacy said my refill number is 6120447 and it won't be ready til friday"),
     neg("I'm going to try the Breathing Space line, 0800 83 85 87"),
     neg("In Nederland is De Luisterlijn er ook, 088 0767 000"),
     neg("text H O M E to seven four one seven four one if talking out loud is too hard"),

@@ -33,6 +33,16 @@ _STREET_WORDS = frozenset(_STREET_TYPES.split("|")) | frozenset(
 _STREET_SUFFIXES = ("strasse", "straße", "str", "weg", "platz", "gasse", "allee", "damm",
                     "straat", "laan", "plein", "gracht", "kade", "singel", "caddesi", "sokak", "sokagi")
 _LETTERS = re.compile(r"[^\W\d_]+")
+# ... unless someone is invited there ("meet me at the library at 48 Harbor Road", "... every
+# saturday, you could come")
+_INVITED_BEFORE = re.compile(r"(?i:\b(?:meet|come|visit|see you|pick you up|find me|i'?ll be|wait for|join me)\b)")
+# A public place named right before the address: "the free clinic at 1200 Franklin Ave"
+_PUBLIC_PLACE_BEFORE = re.compile(
+    r"(?i:\b(?:food bank|food pantry|pantry|clinic|library|hospital|church|shelter|pharmacy|school|"
+    r"community cent(?:er|re)|cent(?:er|re)|museum|post office|office|station|mosque|temple|synagogue|"
+    r"courthouse|dmv|ymca|ywca|soup kitchen|thrift store|store|shop|mall|gym|park|college|university)"
+    r"[ \t]+(?:at|on|is at|is on|over on|down on)[ \t]+)\Z"
+)
 _SUFFIXED = re.compile(trie_alternation(_STREET_SUFFIXES) + r"(?![^\W\d_])")  # "hauptstr", "lindenweg"
 _TYPE_FIRST = re.compile(
     r"\b(?:calle|avenida|av\.|rua|rue|via|viale|corso|travessa|plaza|pra[cç]a|alameda|carrera|piazza|piazzale|largo)[ \t]+"
@@ -118,6 +128,10 @@ class AddressDetector(Detector):
             before_cue = _CUE.search(original[max(0, match.start() - 30) : match.start()].lower()) is not None
             if not before_cue and " ".join(match.group().lower().split()).startswith(tuple(_LANDMARKS)):
                 continue  # "I walked past 10 Downing Street"
+            if not before_cue and _PUBLIC_PLACE_BEFORE.search(original, max(0, match.start() - 40), match.start()) \
+                    and _INVITED_BEFORE.search(original, max(0, match.start() - 60), match.start()) is None \
+                    and _INVITED_BEFORE.search(original, match.end(), match.end() + 60) is None:
+                continue  # "the food bank at 48 Harbor Road gave me groceries": a public place
             word_before = original[max(0, match.start() - 12) : match.start()].split()[-1:]
             counted = bool(word_before) and word_before[0].lower() in _COUNT_WORDS
             cue = before_cue or (

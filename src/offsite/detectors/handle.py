@@ -39,6 +39,8 @@ _AFTER = re.compile(
     r"|i'?m|soy|sou|ich bin|sono|iz|sous le nom de|sous le pseudo|unter dem namen|con el nombre de"
     r"|como|comme|als|both|everywhere|on both|on all|on all of them|aku|gue|gw|ku)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
     r"|=>|\(|\[|\"|[\u2190-\u21ff\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?)?"
+    # "my kik is literally just fernbrook"
+    r"(?:[ \t]*(?:literally|just|simply|actually)(?=[ \t])){0,2}"
     rf"{_GAP}(?P<open>[(\[\"'\u2018\u201c]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_])|\$(?=[a-z]))?"
     rf"(?P<handle>{_HANDLE})"
 )
@@ -378,8 +380,10 @@ class HandleDetector(Detector):
         before = _BEFORE.search(alpha.text, window_start, mention.start)
         if before is not None:
             start, end = before.start("handle"), before.end("handle")
+            typed_start, typed_end = joined.to_original(start, end)
             strong = joined.text[start] == "@" or joined.text[max(0, start - 2) : start] == "@ " \
-                or _MARKED.search(joined.text, start, end) is not None
+                or _MARKED.search(joined.text, start, end) is not None \
+                or (typed_end - typed_start >= 2 * (end - start) - 1 and end - start >= 3)  # "m.a.y.a on tiktok"
             # "add a coworker on facebook" is talk; only handle-shaped names count before the word,
             # or a name given as one's own: "find me as quietfox on fb", "i go by quietfox on insta"
             own = (_SELF_NAMED.search(alpha.text, max(0, start - 24), start) is not None

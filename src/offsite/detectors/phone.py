@@ -42,7 +42,11 @@ _SEPARATOR = re.compile(_SEPARATORS)
 _GROUP = re.compile(r"\d+")
 #: more digit groups than this in one run make a wall of digits (a table, a list), not a phone number
 _MAX_GROUPS = 40
-_GROUP_BEFORE = re.compile(r"(?<!\d)\d+\Z")
+_FILLER_WORD = re.compile(r"\b(?:then|luego|depois|puis|dann|poi|space)\b")
+# a digit group before or after a filler: digits, or single digits one space apart (spelled
+# digits read one by one: "five one zero then ...")
+_GROUP_BEFORE = re.compile(r"(?<!\d )(?<!\d)\d(?: \d)+\Z|(?<!\d)\d+\Z")
+_GROUP_AFTER = re.compile(r"\d(?: \d)+(?!\d)|\d+")
 _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _WORD = re.compile(r"[a-z]+")
@@ -54,7 +58,7 @@ _MIXED = re.compile(r"\d[a-z]|[a-z]\d")
 # Filler words between digit groups ("555 then 0192 and 334"), read as separators after a phone word.
 _FILLER_BETWEEN = re.compile(
     r"(?<=\d)[ \t]*,?[ \t]+(?:and then|then|and|after that|next|y luego|luego|y|e depois|depois|e|et puis|puis|et"
-    r"|und dann|dann|und|e poi|poi)[ \t]*,?[ \t]+(?=\d)"
+    r"|und dann|dann|und|e poi|poi|\(space\)|\[space\]|space)[ \t]*,?[ \t]+(?=\d)"
 )
 
 # Number-like things that are not phone numbers, masked before runs are found. Every one begins
@@ -98,7 +102,7 @@ _NOT_PHONE_WORDS = re.compile(
     r"serial|isbn|zip|postal|postcode|nric|fin|pan|policy|case|ticket|reference|ref|pedido|encomenda|commande|"
     r"bestellung|bestelnummer|ordine|protocolo|protocollo|protokoll|protocol|rastreio|seguimiento|"
     r"waybill|awb|roll|induk|nisn|candidate|matric|matriculation|nin|jamb|admission|enrol?lment|"
-    r"prescription|rx|nre|ricetta|receta|rezept|expediente|aktenzeichen|reclamacion|codice|bestellnummer|"
+    r"prescription|refill|fecha|datum|rx|nre|ricetta|receta|rezept|expediente|aktenzeichen|reclamacion|codice|bestellnummer|"
     r"transaction|confirmation|member id|employee|student id|id number|tax|taxpayer|vat|"
     r"reisepass|fahrerlaubnis|ni number|insurance|dvla|bank|wallet|crypto|ip|version|"
     r"build|model|isin|sku|upc|ean|imei|pin|otp|(?<!area )code|mrn|claim|nhs|sin is|sin number|sin no|medicare|medicaid|patient|health|"
@@ -195,8 +199,14 @@ class PhoneDetector(Detector):
         # Without number words (or letters glued to digits, "o1o2", "0l92") the digits view is
         # the joined view: skip building it.
         mixed = mixed_token and has_mixed_number(joined, self.resources.numbers)
-        view = views.digits if mixed or (has_words and self._words_may_join(joined)) else views.joined
-        if _FILLER_BETWEEN.search(view.text) is not None and _PHONE_WORDS.search(view.text) is not None:
+        view = views.digits if mixed or (has_words and (
+            self._words_may_join(joined)
+            # groups of number words with fillers between ("five one zero then seven four eight")
+            or (_FILLER_WORD.search(joined) is not None and _FILLER_BETWEEN.search(views.digits.text) is not None)
+        )) else views.joined
+        # (after a phone word, or between number words: "five one zero then seven four eight ...")
+        if _FILLER_BETWEEN.search(view.text) is not None and (
+                _PHONE_WORDS.search(view.text) is not None or (view is views.digits and has_words)):
             view = self._fillers_read(view)
         text = view.text
         original = views.original
@@ -293,11 +303,11 @@ class PhoneDetector(Detector):
         crisis = self.resources.crisis_numbers
         edits = []
         for match in _FILLER_BETWEEN.finditer(text):
-            before = _GROUP_BEFORE.search(text, max(0, match.start() - 8), match.start())  # bounded
-            after = _GROUP.match(text, match.end())
+            before = _GROUP_BEFORE.search(text, max(0, match.start() - 10), match.start())  # bounded
+            after = _GROUP_AFTER.match(text, match.end(), match.end() + 10)
             if before is None or after is None:
                 continue
-            left, right = before.group(), after.group()
+            left, right = before.group().replace(" ", ""), after.group().replace(" ", "")
             # (a leading trunk zero makes a first group of five: "07700 and then 900 and then 263")
             left_max = 5 if left.startswith("0") else 4
             if 2 <= len(left) <= left_max and 2 <= len(right) <= 4 and left not in crisis and right not in crisis:
@@ -435,7 +445,9 @@ class PhoneDetector(Detector):
         n = len(digits)
         if n < 7 or n > 17:
             return None
-        if self._is_crisis(digits, text, end) or self._is_crisis_after_word(groups, view, views):
+        if self._is_crisis(digits, text, end) or self._is_crisis_after_word(groups, view, views) or (
+                len(groups) >= 2 and all(g.digits in self.resources.crisis_numbers for g in groups)):
+            # (a list of emergency numbers: "911 / 999 / 112 / 000")
             return Candidate(Kind.PHONE, view, start, end, "phone.crisis_line", 0.0, digits)
         if raw.count("(") > 2 and not spelled:
             return None

@@ -26,7 +26,8 @@ from offsite.wordtrie import trie_alternation
 _ON_SITE_AFTER = re.compile(
     r"[\w' (]{0,20}?(?<!outside )(?<!of )(?<!than )(?<!off )(?<!besides )(?<!from )(?<!leave )(?<!as )"
     r"(?<!not )(?<!not online )(?<!not on )\b(?:here|on here|in here|on this site|on the site|on this app|in this chat|in the app|"
-    r"in this app|in the chat|in the (?:group|chat|listener|support) rooms?|on 7 ?cups|aqui|aquí|ici|hier)\b"
+    r"in this app|in the chat|in the (?:group|chat|listener|support) rooms?|on 7 ?cups|aqui|aquí|ici|hier|"
+    r"in the (?:listener|member|members|user) (?:list|directory))\b"
 )
 
 # A wish taken back right after it: "i wish we could talk outside of here but i know we can't"
