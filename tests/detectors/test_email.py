@@ -11,6 +11,8 @@ from ._support import check_negative, check_positive, detector, guard, neg, pos
 E = Kind.EMAIL
 
 POSITIVES = [
+    pos("email: rizky titik pratama et gmail titik com", ["rizky titik pratama et gmail titik com"], E),
+    pos("mailim ece.aydin et gmail nokta com", ["ece.aydin et gmail nokta com"], E),
     pos("type it with dashes: g-r-e-t-a-.-l-o-w-e-@-y-a-h-o-o-.-c-o-m", ["g-r-e-t-a-.-l-o-w-e-@-y-a-h-o-o-.-c-o-m"], E),
     pos("its lily period rose at gee mail period com", ["lily period rose at gee mail period com"], E),
     pos("jane dot doe at gmail", ["jane dot doe at gmail"], E),
@@ -55,6 +57,7 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("toi et moi point com, paul et marie sont partis"),
     neg("samaritans also answer email: jo@samaritans.org, takes a day or so"),
     neg("i was at gmail hq"),
     neg("my email is at capacity"),

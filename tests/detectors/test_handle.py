@@ -12,6 +12,7 @@ from ._support import check_negative, check_positive, guard, neg, pos
 H = Kind.HANDLE
 
 POSITIVES = [
+    pos("instam: ece.yildiz.07 takip et", ["ece.yildiz.07"], H),
     # ninth session (u9b): one same symbol between single characters; fillers before the name
     pos("snap = s/a/l/t/w/a/t/e/r/_/j/o", ["s/a/l/t/w/a/t/e/r/_/j/o"], H),
     pos("snap 👻 h🌸a🌸z🌸e🌸l🌸b🌸u🌸d", ["h🌸a🌸z🌸e🌸l🌸b🌸u🌸d"], H),
@@ -102,6 +103,8 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("my roblox avatar has a better life than me"),
+    neg("non désolée je donne pas mon snap, c'est interdit ici"),
     neg("my insta is literally just memes"),
     neg("on 3/4/2024 at 5:30, 5-4-3-2-1 blast off"),
     neg("l o l on tiktok"),

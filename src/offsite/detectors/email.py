@@ -16,7 +16,7 @@ from offsite.wordtrie import trie_alternation
 # the "@" and "." read aloud: English, Spanish/Portuguese, French, Italian, German, Dutch, Polish,
 # Turkish, Swedish
 _AT_WORDS = r"at|arroba|arobase|chiocciola|klammeraffe|atsign|apenstaartje|apestaartje|malpa|małpa|собака|et isareti|snabel-a"
-_DOT_WORDS = r"dot|period|punto|ponto|point|punkt|ponte|pto|punt|kropka|nokta|точка"
+_DOT_WORDS = r"dot|period|punto|ponto|point|punkt|ponte|pto|punt|kropka|nokta|titik|точка"
 _OPEN, _CLOSE = r"[\[(<{]", r"[\])>}]"
 _LOCAL = r"[a-z0-9_](?:[a-z0-9._%+\-]{0,63}[a-z0-9_])?"
 _LABEL = r"[a-z0-9\u00c0-\uffff](?:[a-z0-9\-\u00c0-\uffff]{0,61}[a-z0-9\u00c0-\uffff])?"
@@ -31,9 +31,13 @@ _LOCAL_SEPARATORS = {"underscore": "_", "dash": "-", "hyphen": "-"}
 _LOCAL_SEPARATOR_WORDS = f"{_DOT_WORDS}|{'|'.join(_LOCAL_SEPARATORS)}"
 # A spelled-out local part may hold spelled dots too ("ana punto lopez arroba ...").
 _LOCAL_SPELLED = rf"{_LOCAL}(?:[ \t]+(?:{_LOCAL_SEPARATOR_WORDS})[ \t]+{_LOCAL}){{0,3}}"
+# the mail providers whose name may stand for a whole domain ("jane at gmail")
+_PROVIDER_WORDS = "gmail|hotmail|outlook|yahoo|icloud|protonmail|gmx|aol"
 _AT_LITERAL = r"(?P<at>[ \t]*@[ \t]*)"
 _AT_SPELLED = (
     rf"(?P<at>[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS}|@)[ \t]*{_CLOSE}[ \t]*|[ \t]+(?:{_AT_WORDS})[ \t]+"
+    # "et" (Indonesian, Turkish) only before a mail provider's name: French "et" is "and"
+    rf"|[ \t]+et[ \t]+(?=(?:{_PROVIDER_WORDS})\b)"
     rf"|[ \t]*[\u2013\u2014~*\-][ \t]*(?:{_AT_WORDS}|@)[ \t]*[\u2013\u2014~*\-][ \t]*)"
 )
 # A literal "@" may be followed by a bare label ("info@presidio."); a spelled "at" needs a dotted
@@ -46,8 +50,6 @@ _EMAIL = re.compile(
 _EMAIL_SPELLED = re.compile(
     rf"(?<![a-z0-9._%+\-]){_LOCAL_SPELLED}{_AT_SPELLED}(?P<domain>(?:{_SPLIT_PROVIDER}|{_LABEL})(?:{_DOT}{_LABEL}){{1,5}})"
 )
-# the mail providers whose name may stand for a whole domain ("jane at gmail")
-_PROVIDER_WORDS = "gmail|hotmail|outlook|yahoo|icloud|protonmail|gmx|aol"
 # Without a suffix a spelled "at" counts only in brackets or before a mail provider's name.
 _EMAIL_NO_SUFFIX = re.compile(
     rf"(?<![a-z0-9._%+\-]){_LOCAL_SPELLED}(?P<at>[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS}|@)[ \t]*{_CLOSE}[ \t]*"
@@ -76,7 +78,7 @@ _AT_SIGN = re.compile("@")
 # A dot glued to the word before it and followed by a space ends a sentence ("at school. my mom"),
 # unlike a spaced-out one ("jane at gmail . com").
 _SENTENCE_DOT = re.compile(r"(?<=[^\s.])\.[ \t]+")
-_AT_WORD = re.compile(rf"\b{_AT_TRIE}\b")
+_AT_WORD = re.compile(rf"\b{_AT_TRIE}\b|\bet(?=[ \t]+(?:{_PROVIDER_WORDS})\b)")
 
 MAIL_PROVIDERS = frozenset(
     "gmail googlemail hotmail outlook live msn yahoo ymail icloud me aol proton protonmail pm "
