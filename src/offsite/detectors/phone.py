@@ -43,6 +43,9 @@ _GROUP = re.compile(r"\d+")
 #: more digit groups than this in one run make a wall of digits (a table, a list), not a phone number
 _MAX_GROUPS = 40
 _FILLER_WORD = re.compile(r"\b(?:then|luego|depois|puis|dann|poi|space)\b")
+# the words on either side of a filler word (searched in a few characters around it)
+_TOKEN_BEFORE_FILLER = re.compile(r"(?<![a-z0-9])([a-z0-9]+)[ \t]*,?[ \t]+(?:(?:and|y|e|et|und)[ \t]+)?[(\[]?\Z")
+_TOKEN_AFTER_FILLER = re.compile(r"[)\]]?[ \t]*,?[ \t]+([a-z0-9]+)")
 # a digit group before or after a filler: digits, or single digits one space apart (spelled
 # digits read one by one: "five one zero then ...")
 _GROUP_BEFORE = re.compile(r"(?<!\d )(?<!\d)\d(?: \d)+\Z|(?<!\d)\d+\Z")
@@ -202,7 +205,7 @@ class PhoneDetector(Detector):
         view = views.digits if mixed or (has_words and (
             self._words_may_join(joined)
             # groups of number words with fillers between ("five one zero then seven four eight")
-            or (_FILLER_WORD.search(joined) is not None and _FILLER_BETWEEN.search(views.digits.text) is not None)
+            or (_FILLER_WORD.search(joined) is not None and self._numbers_around_filler(joined))
         )) else views.joined
         # (after a phone word, or between number words: "five one zero then seven four eight ...")
         if _FILLER_BETWEEN.search(view.text) is not None and (
@@ -294,6 +297,19 @@ class PhoneDetector(Detector):
         return re.compile(
             rf"(?<![a-z0-9]){word}(?:(?:{_SEPARATORS}{{0,12}}|[ \t]+[ye][ \t]+){token})*"
         )
+
+    def _numbers_around_filler(self, text: str) -> bool:
+        """True when a filler word stands between two number words or digits ("zero then seven")."""
+        words = self.resources.numbers.words
+        for match in _FILLER_WORD.finditer(text):
+            before = _TOKEN_BEFORE_FILLER.search(text, max(0, match.start() - 24), match.start())
+            after = _TOKEN_AFTER_FILLER.match(text, match.end())
+            if before is None or after is None:
+                continue
+            left, right = before.group(1), after.group(1)
+            if (left.isdigit() or left in words) and (right.isdigit() or right in words):
+                return True
+        return False
 
     def _fillers_read(self, view: View) -> View:
         """``view`` with filler words between phone-sized digit groups read as separators ("my
