@@ -296,6 +296,20 @@ def test_redis_killed_mid_run(private_redis: PrivateRedis, caplog: pytest.LogCap
     assert len([r for r in caplog.records if "available again" in r.getMessage()]) == 1
 
 
+def test_a_fast_redis_is_quick_and_a_slow_or_failing_one_is_not(private_redis: PrivateRedis) -> None:
+    store = RedisStateStore(private_redis.url, socket_timeout=0.3, retry_after=60)
+    for i in range(20):
+        store.update("quick", lambda _, i=i: str(i), 60)  # type: ignore[misc]
+    assert store.quick()  # loopback: well under a millisecond a call
+    strict = RedisStateStore(private_redis.url, quick_below=0.0)
+    strict.update("quick", lambda _: "x", 60)
+    assert not strict.quick()  # no call is faster than nothing
+    private_redis.stop()
+    with pytest.raises(StateStoreError):
+        store.get("quick")
+    assert not store.quick()  # known to be down: checks go back to worker threads
+
+
 def test_store_errors_are_state_store_errors(private_redis: PrivateRedis) -> None:
     store = RedisStateStore(private_redis.url, socket_timeout=0.3, retry_after=60)
     store.update("k", lambda _: "v", 60)

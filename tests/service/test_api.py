@@ -1,15 +1,19 @@
-"""The JSON API over real HTTP against ``offsite serve`` (embedded SQLite, in-memory state)."""
+"""The JSON API over real HTTP against ``offsite serve`` (embedded SQLite, in-memory state; one test
+with Redis and PostgreSQL shared by two workers)."""
 
 from __future__ import annotations
 
 import json
+import os
+import pathlib
 import re
 import socket
 import uuid
 
 import httpx
+import pytest
 
-from .conftest import Server
+from .conftest import Server, start_server
 
 EMAIL = "jo.contact@example.com"
 PHONE = "555 013 7781"
@@ -187,6 +191,28 @@ def test_conversation_split_contact_and_close(client: httpx.Client) -> None:
     assert r.json() == {"conversation_id": conv, "closed": True}
     again = client.post("/v1/check", json={"text": "92 334", "context": {**ctx, "message_id": "4"}}).json()
     assert again["flagged"] is False
+
+
+def test_shared_state_and_store_split_contact_across_workers(tmp_path: pathlib.Path) -> None:
+    """Two workers sharing Redis and PostgreSQL (checks on the event loop while Redis answers
+    fast): contact split over messages is still pieced together whichever worker gets each."""
+    redis_url, pg_url = os.environ.get("OFFSITE_TEST_REDIS_URL"), os.environ.get("OFFSITE_TEST_PG_URL")
+    if not redis_url or not pg_url:
+        pytest.skip("OFFSITE_TEST_REDIS_URL and OFFSITE_TEST_PG_URL are not set")
+    shared = start_server(tmp_path, env={"OFFSITE_REDIS_URL": redis_url, "OFFSITE_DATABASE_URL": pg_url},
+                          args=("--workers", "2"))
+    try:
+        with shared.client() as http:
+            for round_ in range(6):  # several conversations: the messages land on both workers
+                conv = f"shared-{round_}-" + uid()
+                ctx = {"conversation_id": conv, "sender": {"id": "s-" + uid()}}
+                texts = ["my number is", "555 01", "92 334"]
+                answers = [http.post("/v1/check", json={"text": t, "context": {**ctx, "message_id": str(i)}}).json()
+                           for i, t in enumerate(texts)]
+                assert answers[-1]["flagged"] and [f["kind"] for f in answers[-1]["findings"]] == ["phone"]
+                assert not any(a.get("degraded") for a in answers)
+    finally:
+        shared.stop()
 
 
 def test_metrics_count_decisions_and_latency(client: httpx.Client) -> None:

@@ -62,6 +62,7 @@ class RedisStateStore:
         retry_after: float = 2.0,
         max_attempts: int = 20,
         known_size: int = 4096,
+        quick_below: float = 0.001,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if (url is None) == (client is None):
@@ -93,6 +94,10 @@ class RedisStateStore:
         # and sends only the compare-and-set (one round trip instead of two); when another
         # worker wrote meanwhile the compare fails and the update reads the key as usual.
         self._known: LruCache[str, str] = LruCache(known_size)
+        # How long calls take lately (a moving average): a server that answers within
+        # ``quick_below`` seconds may be asked without leaving the caller's thread (see quick()).
+        self.quick_below = quick_below
+        self._recent_seconds = 0.0
 
     def key(self, key: str) -> str:
         """The Redis key for a conversation (long ids are hashed)."""
@@ -147,6 +152,13 @@ class RedisStateStore:
         self._known.pop(rkey)
         self._call(lambda: self.client.delete(rkey))
 
+    def quick(self) -> bool:
+        """True while the server answers fast (calls lately took under ``quick_below`` seconds on
+        average) and is not known to be down: the service then checks on its event loop instead
+        of handing the check to a worker thread (a loopback round trip costs less than the
+        hand-off). A slow or failing server makes this False at once."""
+        return self._recent_seconds < self.quick_below and self._clock() >= self._down_until
+
     def ping(self) -> bool:
         """True when the server answers."""
         try:
@@ -165,18 +177,24 @@ class RedisStateStore:
         with self._lock:
             if self._clock() < self._down_until:
                 raise StateStoreError("redis store: unavailable (waiting before the next try)")
+        started = time.perf_counter()
         try:
             result = func()
         except RedisError as exc:
             with self._lock:
                 self._down_until = self._clock() + self.retry_after
+                self._recent_seconds = max(self._recent_seconds, time.perf_counter() - started)
             raise StateStoreError(f"redis store: {type(exc).__name__}: {exc}") from None
         except OSError as exc:
             with self._lock:
                 self._down_until = self._clock() + self.retry_after
+                self._recent_seconds = max(self._recent_seconds, time.perf_counter() - started)
             raise StateStoreError(f"redis store: {type(exc).__name__}: {exc}") from None
+        took = time.perf_counter() - started
         with self._lock:
             self._down_until = 0.0
+            # a slow call counts at once, a fast one brings the average down gradually
+            self._recent_seconds = took if took > self._recent_seconds else 0.9 * self._recent_seconds + 0.1 * took
         return result
 
 

@@ -28,7 +28,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from offsite import __version__
-from offsite.conversation import MemoryStateStore
+from offsite.conversation import MemoryStateStore, RedisStateStore
 from offsite.guard import Guard
 from offsite.models import Action, Decision, Surface
 from offsite.service.backends import open_state, open_store
@@ -68,10 +68,14 @@ class Runtime:
     limiter: RateLimiter
 
     def answers_inline(self, context: Any) -> bool:
-        """True when checking in ``context`` cannot wait on a network or disk: conversation state
-        in memory (or no conversation), decision records written behind, and the sender's
-        strikes cached."""
-        return ((context.conversation_id is None or isinstance(self.state, MemoryStateStore))
+        """True when checking in ``context`` cannot wait long on a network or disk: conversation
+        state in memory (or no conversation), or in a Redis that answers within a millisecond
+        (a loopback round trip costs less than handing the check to a worker thread; a slow or
+        failing Redis sends checks to the threads again); decision records written behind; the
+        sender's strikes cached."""
+        state = self.state
+        return ((context.conversation_id is None or isinstance(state, MemoryStateStore)
+                 or (isinstance(state, RedisStateStore) and state.quick()))
                 and self.store.write_behind and self.guard.strikes.cached(context.sender.id))
 
 
