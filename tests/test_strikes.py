@@ -150,6 +150,21 @@ def test_clean_messages_learn_of_mutes_from_one_list_not_a_read_per_sender(
     store.close()
 
 
+def test_without_a_usable_list_of_mutes_each_sender_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store.from_url(None, tmp_path, hash_key=b"k" * 32)
+    store.migrate()
+    writer = Guard(store=store)
+    for i in range(3):
+        writer.check(SLIP, _ctx(at=T0 + i))  # sam is muted
+    reader = Guard(store=store)
+    lists: list[datetime] = []
+    monkeypatch.setattr(store, "mutes_ending_after", lambda at: lists.append(at) or None)  # "too many"
+    assert reader.check("ok sorry, I understand", _ctx(at=T0 + 10 * MINUTE)).action == Action.BLOCK
+    assert reader.check("hello there", _ctx("someone-else", at=T0 + 10 * MINUTE)).action == Action.ALLOW
+    assert len(lists) == 1  # not asked for again until the cache time has passed
+    store.close()
+
+
 def test_the_in_memory_ledger_is_bounded() -> None:
     ledger = StrikeLedger(max_users=10)
     guard = Guard(strikes=ledger)

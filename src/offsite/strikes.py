@@ -51,11 +51,13 @@ class _Entry:
 @dataclass(frozen=True, slots=True)
 class _Mutes:
     """Every stored mute ending after ``at`` minus the cache time, read at ``fetched``
-    (monotonic): per user, (given at, ends)."""
+    (monotonic): per user, (given at, ends). ``by_user`` is None when the list could not be
+    used (too many mutes, or the store failed): until it is read again, users are asked one by
+    one, and the store is not asked for the list again meanwhile."""
 
     at: datetime
     fetched: float
-    by_user: dict[str, tuple[tuple[datetime, datetime], ...]]
+    by_user: dict[str, tuple[tuple[datetime, datetime], ...]] | None
 
     def near(self, now: datetime, margin: timedelta) -> bool:
         """True when ``now`` is within ``margin`` of the moment read (the list holds every mute
@@ -174,7 +176,7 @@ class StrikeLedger:
         """The mute of ``user_id`` at ``now`` from the running mutes and the strikes this ledger
         gave since; None when the list cannot be read (the caller reads the user's standing)."""
         mutes = self._mutes_around(now)
-        if mutes is None:
+        if mutes is None or mutes.by_user is None:
             return None
         with self._lock:
             entry = self._users.get(user_id)
@@ -206,10 +208,10 @@ class StrikeLedger:
                 rows = store.mutes_ending_after(now - margin)
             except StoreError as exc:
                 log.warning("reading the running mutes failed (%s)", type(exc).__name__)
-                return None
-            if rows is None:
-                self._mutes = None
-                return None
+                rows = None
+            if rows is None:  # too many, or no answer: per user until the next read
+                self._mutes = _Mutes(now, time.monotonic(), None)
+                return self._mutes
             by_user: dict[str, list[tuple[datetime, datetime]]] = {}
             for user, given, until in rows:
                 by_user.setdefault(user, []).append((given, until))
