@@ -676,7 +676,7 @@ def _french_compound(text: str, previous: tuple[int, int, str] | None, start: in
 _LINK_REWRITES = re.compile(
     r"(?P<dot>[ \t]*[\[(<{][ \t]*(?:\.|dot|punto|ponto|point|punkt)[ \t]*[\])>}][ \t]*"
     r"|[ \t]+(?:dot|punto|ponto|point|punkt)[ \t]+|(?<=[a-z0-9])[ \t]+\.[ \t]*(?=[a-z0-9])"
-    r"|(?<=[a-z0-9])[ \t]*\.[ \t]+(?=(?:com|net|org|gg|io|ly|ee|app)\b|(?:me|co)[ \t]*(?:/|[.!?,)]|\Z)))"
+    r"|(?<=[a-z0-9])[ \t]*\.[ \t]+(?=(?:com|net|org|gg|io|ly|ee|app)\b|(?:me|co)[ \t]*(?:/|[.!,)]|\Z)))"
     r"|(?P<slash>[ \t]+(?:slash|barra)[ \t]+|(?<=[a-z0-9])[ \t]*/[ \t]+|(?<=[a-z0-9])[ \t]+/[ \t]*)"
     r"|(?P<scheme>[ \t]*:[ \t]*/[ \t]*/[ \t]*)"
     r"|(?P<host>\b(?:discord|dsc|wa|t|telegram|snapchat|instagram|linktr)[ \t]+"

@@ -12,6 +12,12 @@ from ._support import check_negative, check_positive, guard, neg, pos
 H = Kind.HANDLE
 
 POSITIVES = [
+    # ninth session (u9e, profiles): a name alone between a bio's separators; "»" and "~" after a platform
+    pos("jay • 20 • gemini • jaythedreamer__", ["jaythedreamer__"], H, Surface.PROFILE),
+    pos("aria | 18 | ♐ | aria.lux_", ["aria.lux_"], H, Surface.PROFILE),
+    pos("🌙 ~ emo kid ~ 🌙\n~ hollowhearted.x ~", ["hollowhearted.x"], H, Surface.PROFILE),
+    pos("𝐬𝐧𝐚𝐩 » 𝐣𝐚𝐜𝐤𝐬𝐨𝐧.𝐫𝐞𝐢𝐝", ["𝐣𝐚𝐜𝐤𝐬𝐨𝐧.𝐫𝐞𝐢𝐝"], H),
+    pos("𝕚𝕘 ~ 𝕠𝕔𝕖𝕒𝕟𝕖𝕪𝕖𝕤.𝕗𝕠𝕣𝕖𝕧𝕖𝕣", ["𝕠𝕔𝕖𝕒𝕟𝕖𝕪𝕖𝕤.𝕗𝕠𝕣𝕖𝕧𝕖𝕣"], H),
     pos("instam: ece.yildiz.07 takip et", ["ece.yildiz.07"], H),
     # ninth session (u9b): one same symbol between single characters; fillers before the name
     pos("snap = s/a/l/t/w/a/t/e/r/_/j/o", ["s/a/l/t/w/a/t/e/r/_/j/o"], H),
@@ -103,6 +109,15 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("she/her • 20 • ravenclaw • INFP", Surface.PROFILE),
+    neg("v2.0 | node.js dev | coffee", Surface.PROFILE),
+    neg("ph.d student | 27 | b.a. psychology", Surface.PROFILE),
+    neg("crisis text line: https://www.crisistextline.org 💙", Surface.PROFILE),
+    neg("veterans crisis line: dial 988 then press 1 🎖️", Surface.PROFILE),
+    neg("overwatch: gold 3 support, pls be nice", Surface.PROFILE),
+    neg("apex: plat 4 and that's my ceiling", Surface.PROFILE),
+    neg("rank ko sa ML: legend 3, hirap umakyat", Surface.PROFILE),
+    neg("tag @LuminousListener in the teen room if things get heavy", Surface.PROFILE),
     neg("my roblox avatar has a better life than me"),
     neg("non désolée je donne pas mon snap, c'est interdit ici"),
     neg("my insta is literally just memes"),

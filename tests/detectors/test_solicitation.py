@@ -42,6 +42,18 @@ POSITIVES = [
     pos("it's my first name dot last name at gmail, first name is Priya", ["my first name dot last name at gmail"], S),
     # ninth session: first seen in the u9b set (evaders)
     # ninth session: first seen in the u9a set (a week in rooms and chats)
+    # ninth session: first seen in the u9e set (profiles)
+    pos("dm me for my cord 🎧", ["dm me for my cord"], S),
+    pos("my number ends in 8806, dm for the rest 😂", ["dm for the rest"], S),
+    pos("frag einfach nach meinem snap 😉", ["frag einfach nach meinem snap"], S),
+    pos("quem quiser conversar fora daqui pede meu insta no privado", ["pede meu insta"], S),
+    pos("mau curhat di luar sini? minta id discord aku aja di pm", ["minta id discord aku aja"], S),
+    pos("im 16 and looking for friends, my snap is on my other profile, ask me", ["my snap is on my other profile"], S),
+    pos("my ig is in my 1st pic 😉 zoom in", ["my ig is in my 1st pic"], S),
+    pos("gmail is my full name no spaces 🙃 figure it out", ["gmail is my full name"], S),
+    pos("teamspeak or discord whichever u have, mine is grimoire_g on both", ["mine is grimoire_g on both"], S),
+    pos("pokemon go trainer code: 4471 9920 3385", ["trainer code: 4471 9920 3385"], S),
+    pos("near Elmwood Park, the blue house on Cortland St, wave if u see me", ["the blue house on Cortland St"], S),
     pos("spotkajmy się w sobotę pod Rotundą o 15?", ["spotkajmy się"], S),
     pos("cumartesi Kadıköy'de boğa heykelinin önünde buluşalım mı?", ["buluşalım"], S),
     pos("kopdar yuk di Indomaret depan kampus UI Depok", ["kopdar"], S),
@@ -276,6 +288,7 @@ NEGATIVES = [
     neg("lass uns hier weiterreden"),
     neg("my name starts with an A"),
     neg("kal room mein milte hai 9 baje"),
+    neg("ada yang minta nomor WA aku, aku tolak"),
     neg("what's the crisis phone number? i need it for my sister"),
     neg("Small things just knock me over right now."),
     neg("You said I could find you in the Chronic Pain room on Mondays. I'll come by next week."),

@@ -46,6 +46,7 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("snapchat is gone. instagram is gone. me? thriving."),
     neg("this helped me https://www.additudemag.com/what-is-adhd-symptoms-causes-treatments/"),
     neg("you can find a sliding scale therapist on openpathcollective.org"),
     neg("i use the free worksheets from therapistaid.com"),

@@ -38,7 +38,7 @@ _AFTER = re.compile(
     r"(?P<link>(?:,[ \t]*)?(?:is|'s|s|es|ist|e|est|c'est|cest|c est|its|it's|it is|me[ \t]+at|me[ \t]+on|me,?[ \t]+i'?m|at|me|as|under"
     r"|i'?m|soy|sou|ich bin|sono|iz|sous le nom de|sous le pseudo|unter dem namen|con el nombre de"
     r"|como|comme|als|both|everywhere|on both|on all|on all of them|aku|gue|gw|ku)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
-    r"|=>|\(|\[|\"|[\u2190-\u21ff\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?)?"
+    r"|=>|\(|\[|\"|\u00bb|~|[\u2190-\u21ff\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?)?"
     # "my kik is literally just fernbrook"
     r"(?:[ \t]*(?:literally|just|simply|actually)(?=[ \t])){0,2}"
     rf"{_GAP}(?P<open>[(\[\"'\u2018\u201c]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_])|\$(?=[a-z]))?"
@@ -106,6 +106,19 @@ _EVERYWHERE = re.compile(
 )
 _FULL_NAME = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ'\-]+(?:[ \t]+[A-ZÀ-Þ][a-zà-ÿ'\-]+){1,2}\b")
 _ADDRESSING = re.compile(r"\b(?:thanks|thank you|thx|ty|hi|hey|hello|welcome|hugs|sorry|congrats|agree with|same|love you|ily)[ ,!]*\Z")
+_ON_SITE_AFTER_NAME = re.compile(
+    r"[ \t]+(?:in|on)[ \t]+(?:the[ \t]+|this[ \t]+|our[ \t]+)?(?:[a-z]+[ \t]+)?(?:room|rooms|chat|group|forum|site|app)\b"
+    r"|[ \t]+(?:on[ \t]+)?here\b"
+)
+# a handle-shaped name alone between a profile's separators (or at its start or end)
+_PROFILE_SEPARATORS = "\n|\u2022\u00b7~\u2661\u2665\u2727\u22c6\u2605\u2606\u00bb\u00ab\u2014\u2013"
+_PROFILE_SEGMENT = re.compile(
+    rf"(?:^|(?<=[{_PROFILE_SEPARATORS}]))[ \t]*(?P<name>[a-z0-9](?:[a-z0-9]*[._]+[a-z0-9]+)+[._]*|[a-z0-9]+_+)"
+    rf"[ \t]*(?=$|[{_PROFILE_SEPARATORS}])",
+    re.MULTILINE,
+)
+_VERSION = re.compile(r"v?\d+(?:\.\d+)+[a-z]?")
+_FILE_ENDINGS = frozenset("js py ts jpg jpeg png gif mp3 mp4 pdf txt doc docx exe app".split())
 _AT_NAME = re.compile(r"(?<![\w.@/])@(?P<name>[a-z0-9_](?:[a-z0-9_.]{0,29}[a-z0-9_])?)")
 _REDDIT = re.compile(r"(?<![\w/])/?u/(?P<name>[a-z0-9_\-]{3,20})\b")
 # "jane#1234" (Discord's old tags) and "GhostFern#NA1" (Riot ids: a tag of letters and digits)
@@ -117,6 +130,12 @@ _POSSESSIVE = ("my", "mi", "meu", "mon", "mein", "ma", "minha", "mio", "il mio",
                "add me", "add me:", "me:")
 
 # Words that never are a handle, even after "ig:" ("ig: yes", "snap? no").
+# the word before "line" that makes it a help line, not the LINE app
+_HELP_LINE = re.compile(r"\b(?:crisis|text|help|hot|life|support|suicide|phone|veterans?|hope|chat|teen|trevor)[ \t]*\Z")
+# a small number or a roman numeral after a word: a rank or a level ("gold 3", "legend iv")
+_RANK_NUMBER = re.compile(r"[ \t]+(?:\d{1,2}|i{1,3}|iv|v)\b")
+# never a user name: the start of a link
+_NOT_NAMES = frozenset({"http", "https", "www"})
 _FUNCTION = frozenset(
     "a an and are as at be but by can do for from have he her him his how i if im in is it its "
     "just me my no nope not of ok okay on or our same she so that the their them then there they "
@@ -153,6 +172,8 @@ class HandleDetector(Detector):
         may_name = self._named.candidates(alpha.text)
         if 0 not in may_name:
             self.resources.platforms.none_in(views)  # no platform name can be in it: said once
+        if context.surface == Surface.PROFILE:
+            yield from self._profile_segments(joined, context)
         if not may_name and not _SIGNS.search(text):
             yield from self._emoji_handles(joined)  # most messages: no platform, no label, no sign
             return
@@ -258,6 +279,22 @@ class HandleDetector(Detector):
             if cand is not None:
                 yield cand
 
+    def _profile_segments(self, joined: View, context: Context) -> Iterator[Candidate]:
+        """A user name standing alone between a profile's separators ("aria | 18 | ♐ |
+        aria.lux_", "jay • 20 • gemini • jaythedreamer__"): a bio lists its owner's handles that
+        way. Only names shaped like handles count (a "." or "_" between letters, or a trailing
+        "_"), never versions, file names, initials or the site's own usernames."""
+        known = {u.lower().lstrip("@") for u in context.known_usernames}
+        for match in _PROFILE_SEGMENT.finditer(joined.text):
+            name = match.group("name")
+            parts = [p for p in re.split(r"[._]+", name) if p]
+            if (not any(c.isalpha() for c in name) or _VERSION.fullmatch(name) is not None
+                    or all(len(p) <= 2 for p in parts) or name.rsplit(".", 1)[-1] in _FILE_ENDINGS
+                    or name in known or name in self.resources.on_site_mentions):
+                continue
+            yield Candidate(Kind.HANDLE, joined, match.start("name"), match.end("name"), "handle.profile_segment",
+                            0.75, f"@{name}", None)
+
     def _emoji_handles(self, joined: View) -> Iterator[Candidate]:
         """Handles after a platform's emoji ("👻: jane.d", "📸 jane_d")."""
         pattern = self.resources.platforms.emoji_pattern
@@ -292,6 +329,8 @@ class HandleDetector(Detector):
         the previous word's, and repeated platform words cost no more than the text).
         ``following``: the next platform word, if any."""
         platform = mention.platform
+        if _HELP_LINE.search(alpha.text, max(0, mention.start - 12), mention.start) and mention.alias == "line":
+            return  # "crisis text line: https://…", "veterans crisis line: dial 988": not the LINE app
         after = _AFTER.match(alpha.text, mention.end)
         if (after is not None and following is not None and after.start("handle") == following.start
                 and after.end("handle") == following.end
@@ -459,6 +498,11 @@ class HandleDetector(Detector):
         if "'" in word and _MARKED.search(word) is None:
             return None  # "i'm", "it's": a word, not a user name
         plain = word.isalpha()
+        if word in _NOT_NAMES:
+            return None
+        if plain and not raw.startswith("@") and _RANK_NUMBER.match(joined.text, end) is not None \
+                and self.resources.lexicon.knows_word(word):
+            return None  # "overwatch: gold 3", "valorant: diamond 2": a rank, not a name
         if plain and self.resources.lexicon.knows_word(word) and not raw.startswith("@"):
             if not strong:
                 return None
@@ -493,6 +537,8 @@ class HandleDetector(Detector):
                 continue
             if not mentions and _ADDRESSING.search(joined.text[max(0, match.start() - 16) : match.start()]):
                 continue  # "thanks @sam", "hi @jo": speaking to someone on the site
+            if not mentions and _ON_SITE_AFTER_NAME.match(joined.text, match.end()) is not None:
+                continue  # "tag @LuminousListener in the teen room": someone on the site
             if mentions:
                 platform = self._nearest(mentions, match.start())
                 yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.at_name_with_platform",
