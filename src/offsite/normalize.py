@@ -466,9 +466,10 @@ class NumberReader:
 
 
 _RUN = re.compile(r"[a-z0-9]+")
-# What joins tens and a unit: "thirty four", "trente-quatre", "cincuenta y dos", "trinta e quatro",
-# "trente et un"
-_TENS_LINKS = frozenset({" ", "-", "", " y ", " e ", " et ", "-et-"})
+# The words that join tens and a unit ("cincuenta y dos", "trinta e quatro", "trente et un"), and
+# everything that may ("thirty four", "trente-quatre")
+_TENS_CONJUNCTIONS = frozenset({" y ", " e ", " et ", "-et-"})
+_TENS_LINKS = frozenset({" ", "-", ""}) | _TENS_CONJUNCTIONS
 
 
 def _glued_tens(digits: str, pieces: list[tuple[str, bool]]) -> str:
@@ -509,7 +510,7 @@ def _tens_and(token: tuple[int, int, str | None, bool, int], between: str) -> bo
     """True when ``between`` is the "y"/"e"/"et" joining a tens or hundreds word to what follows
     ("cincuenta y dos", "novecentos e dezanove", "trente et un", "trente-et-un")."""
     digits = token[2]
-    return between in (" y ", " e ", " et ", "-et-") and digits is not None and _open_number(digits)
+    return between in _TENS_CONJUNCTIONS and digits is not None and _open_number(digits)
 
 _LAUGHTER = re.compile(r"l(?:o+l)+")
 _NUM_SEP = re.compile(r"[\s.,\-/()\[\]*_~+|:;]{0,4}\Z")

@@ -180,12 +180,7 @@ class RedisStateStore:
         started = time.perf_counter()
         try:
             result = func()
-        except RedisError as exc:
-            with self._lock:
-                self._down_until = self._clock() + self.retry_after
-                self._recent_seconds = max(self._recent_seconds, time.perf_counter() - started)
-            raise StateStoreError(f"redis store: {type(exc).__name__}: {exc}") from None
-        except OSError as exc:
+        except (RedisError, OSError) as exc:
             with self._lock:
                 self._down_until = self._clock() + self.retry_after
                 self._recent_seconds = max(self._recent_seconds, time.perf_counter() - started)

@@ -129,13 +129,13 @@ _POSSESSIVE = ("my", "mi", "meu", "mon", "mein", "ma", "minha", "mio", "il mio",
                "me on", "us on", "me en", "me no", "me na", "mich auf", "mir auf", "mi su", "moi sur", "me at",
                "add me", "add me:", "me:")
 
-# Words that never are a handle, even after "ig:" ("ig: yes", "snap? no").
 # the word before "line" that makes it a help line, not the LINE app
 _HELP_LINE = re.compile(r"\b(?:crisis|text|help|hot|life|support|suicide|phone|veterans?|hope|chat|teen|trevor)[ \t]*\Z")
 # a small number or a roman numeral after a word: a rank or a level ("gold 3", "legend iv")
 _RANK_NUMBER = re.compile(r"[ \t]+(?:\d{1,2}|i{1,3}|iv|v)\b")
 # never a user name: the start of a link
 _NOT_NAMES = frozenset({"http", "https", "www"})
+# Words that never are a handle, even after "ig:" ("ig: yes", "snap? no").
 _FUNCTION = frozenset(
     "a an and are as at be but by can do for from have he her him his how i if im in is it its "
     "just me my no nope not of ok okay on or our same she so that the their them then there they "
@@ -284,7 +284,7 @@ class HandleDetector(Detector):
         aria.lux_", "jay • 20 • gemini • jaythedreamer__"): a bio lists its owner's handles that
         way. Only names shaped like handles count (a "." or "_" between letters, or a trailing
         "_"), never versions, file names, initials or the site's own usernames."""
-        known = {u.lower().lstrip("@") for u in context.known_usernames}
+        known = _known_names(context)
         for match in _PROFILE_SEGMENT.finditer(joined.text):
             name = match.group("name")
             parts = [p for p in re.split(r"[._]+", name) if p]
@@ -329,7 +329,7 @@ class HandleDetector(Detector):
         the previous word's, and repeated platform words cost no more than the text).
         ``following``: the next platform word, if any."""
         platform = mention.platform
-        if _HELP_LINE.search(alpha.text, max(0, mention.start - 12), mention.start) and mention.alias == "line":
+        if mention.alias == "line" and _HELP_LINE.search(alpha.text, max(0, mention.start - 12), mention.start):
             return  # "crisis text line: https://…", "veterans crisis line: dial 988": not the LINE app
         after = _AFTER.match(alpha.text, mention.end)
         if (after is not None and following is not None and after.start("handle") == following.start
@@ -493,19 +493,14 @@ class HandleDetector(Detector):
         if not name:
             return None
         word = name.split("#")[0]
-        if word in _FUNCTION or word in self.resources.platforms.first_words:
+        if word in _FUNCTION or word in _NOT_NAMES or word in self.resources.platforms.first_words:
             return None
         if "'" in word and _MARKED.search(word) is None:
             return None  # "i'm", "it's": a word, not a user name
         plain = word.isalpha()
-        if word in _NOT_NAMES:
-            return None
-        if plain and not raw.startswith("@") and _RANK_NUMBER.match(joined.text, end) is not None \
-                and self.resources.lexicon.knows_word(word):
-            return None  # "overwatch: gold 3", "valorant: diamond 2": a rank, not a name
         if plain and self.resources.lexicon.knows_word(word) and not raw.startswith("@"):
-            if not strong:
-                return None
+            if not strong or _RANK_NUMBER.match(joined.text, end) is not None:
+                return None  # (a rank after a word: "overwatch: gold 3", "valorant: diamond 2")
             conf -= 0.2
         grammar = platform.handle
         body = re.sub(r"#\d{4,5}$", "", word).removeprefix("$")  # "$tyreek22": a cashtag
@@ -528,7 +523,7 @@ class HandleDetector(Detector):
     def _at_names(
         self, joined: View, mentions: list[Mention], context: Context, seen: set[tuple[int, int]]
     ) -> Iterator[Candidate]:
-        known = {u.lower().lstrip("@") for u in context.known_usernames}
+        known = _known_names(context)
         for match in _AT_NAME.finditer(joined.text):
             if (match.start(), match.end()) in seen:
                 continue
@@ -549,3 +544,8 @@ class HandleDetector(Detector):
             elif context.surface == Surface.CHAT or known:
                 yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.at_name",
                                 0.65, f"@{name}", None)
+
+
+def _known_names(context: Context) -> set[str]:
+    """The on-site usernames the caller passed, as they appear after "@" (lower case)."""
+    return {u.lower().lstrip("@") for u in context.known_usernames}
