@@ -8,6 +8,7 @@ those tests are skipped with the reason.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -296,18 +297,75 @@ def test_redis_killed_mid_run(private_redis: PrivateRedis, caplog: pytest.LogCap
     assert len([r for r in caplog.records if "available again" in r.getMessage()]) == 1
 
 
-def test_a_fast_redis_is_quick_and_a_slow_or_failing_one_is_not(private_redis: PrivateRedis) -> None:
+def test_async_updates_of_many_workers_lose_nothing(redis_url: str, prefix: str) -> None:
+    """Four stores (four workers) on one event loop, 50 concurrent updates each, all awaited
+    together on the same key: the compare-and-set loses none, as in the threaded test above."""
+    stores = [RedisStateStore(redis_url, prefix=prefix, max_attempts=1000) for _ in range(4)]
+
+    async def run() -> None:
+        await asyncio.gather(*(s.update_async("acounter", lambda cur: str(int(cur or "0") + 1), 60)
+                               for s in stores for _ in range(50)))
+        for s in stores:
+            await s.close_async()
+
+    asyncio.run(run())
+    assert stores[0].get("acounter") == "200"
+
+
+def test_async_and_threaded_guards_decide_alike(redis_url: str, prefix: str) -> None:
+    """check_async on a Redis store decides every message of the conversation sets as check()
+    does (here on two workers, one asynchronous, messages dealt out at random)."""
+    strikes = StrikeLedger()
+    sync_guard = Guard(state=RedisStateStore(redis_url, prefix=prefix), strikes=strikes)
+    async_store = RedisStateStore(redis_url, prefix=prefix)
+    async_guard = Guard(state=async_store, strikes=strikes)
+    reference = Guard(state=MemoryStateStore())
+    pick = random.Random(9)
+
+    async def run() -> int:
+        pieced = 0
+        for case in _cases():
+            conv = str(case["id"])
+            for index, message in enumerate(case["messages"]):
+                ctx = _ctx(conv, message["from"], index, str(case["surface"]))
+                if pick.randrange(2):
+                    shared = await async_guard.check_async(message["text"], ctx)
+                else:
+                    shared = sync_guard.check(message["text"], ctx)
+                alone = reference.check(message["text"], ctx)
+                assert shared.to_dict() == alone.to_dict(), (conv, index)
+                assert not shared.degraded
+                pieced += any(f.source_message_ids for f in shared.findings)
+        await async_store.close_async()
+        return pieced
+
+    assert asyncio.run(run()) >= 30
+
+
+def test_async_update_of_a_stopped_server_fails_once_then_waits(private_redis: PrivateRedis) -> None:
     store = RedisStateStore(private_redis.url, socket_timeout=0.3, retry_after=60)
-    for i in range(20):
-        store.update("quick", lambda _, i=i: str(i), 60)  # type: ignore[misc]
-    assert store.quick()  # loopback: well under a millisecond a call
-    strict = RedisStateStore(private_redis.url, quick_below=0.0)
-    strict.update("quick", lambda _: "x", 60)
-    assert not strict.quick()  # no call is faster than nothing
-    private_redis.stop()
-    with pytest.raises(StateStoreError):
-        store.get("quick")
-    assert not store.quick()  # known to be down: checks go back to worker threads
+    guard = Guard(state=store)
+
+    async def run() -> None:
+        await store.update_async("k", lambda _: "v", 60)
+        private_redis.stop()
+        with pytest.raises(StateStoreError):
+            await store.update_async("k", lambda _: "w", 60)
+        started = time.monotonic()
+        with pytest.raises(StateStoreError, match="waiting"):
+            await store.update_async("k", lambda _: "w", 60)  # refused at once
+        assert time.monotonic() - started < 0.1
+        decision = await guard.check_async("jo@example.com", _ctx("down", "a", 0))
+        assert decision.degraded and Kind.EMAIL in decision.kinds  # still answered, marked degraded
+
+    asyncio.run(run())
+
+
+def test_a_store_given_a_client_updates_synchronously_from_a_loop(redis_url: str, prefix: str) -> None:
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    store = RedisStateStore(client=client, prefix=prefix)
+    asyncio.run(store.update_async("given", lambda _: "1", 60))
+    assert client.get(prefix + "given") == "1"
 
 
 def test_store_errors_are_state_store_errors(private_redis: PrivateRedis) -> None:

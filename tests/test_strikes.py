@@ -3,6 +3,8 @@ every step recorded; in memory by default, in the store when there is one."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -162,6 +164,45 @@ def test_without_a_usable_list_of_mutes_each_sender_is_read(tmp_path: Path, monk
     assert reader.check("ok sorry, I understand", _ctx(at=T0 + 10 * MINUTE)).action == Action.BLOCK
     assert reader.check("hello there", _ctx("someone-else", at=T0 + 10 * MINUTE)).action == Action.ALLOW
     assert len(lists) == 1  # not asked for again until the cache time has passed
+    store.close()
+
+
+def test_check_async_reads_the_store_off_the_event_loop_only_when_it_must(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On an event loop, the sender's strikes and the list of mutes are read in a worker thread;
+    what the ledger already holds is answered on the loop; decisions are those of check()."""
+    store = Store.from_url(None, tmp_path, hash_key=b"k" * 32, write_behind=True)
+    store.migrate()
+    writer = Guard(store=store)
+    for i in range(3):
+        writer.check(SLIP, _ctx(at=T0 + i))  # sam is muted for 30 minutes
+    store.flush()
+    guard = Guard(store=store)
+    reads: list[tuple[str, int]] = []
+    summary, mutes = store.strike_summary, store.mutes_ending_after
+    monkeypatch.setattr(store, "strike_summary",
+                        lambda user, at: reads.append(("sender", threading.get_ident())) or summary(user, at))
+    monkeypatch.setattr(store, "mutes_ending_after",
+                        lambda at: reads.append(("mutes", threading.get_ident())) or mutes(at))
+    at = T0 + 10 * MINUTE
+    now = datetime.fromtimestamp(at, UTC)
+    assert not guard.strikes.answers_at_once("sam", now, with_count=False)
+
+    async def run() -> list[Action]:
+        loop_thread = threading.get_ident()
+        actions = [
+            (await guard.check_async("ok sorry, I understand", _ctx(at=at))).action,  # reads the mutes
+            (await guard.check_async("hello there", _ctx("kim", at=at))).action,  # answered on the loop
+            (await guard.check_async(SLIP, _ctx("kim", at=at))).action,  # reads kim's strikes
+            (await guard.check_async(SLIP, _ctx("kim", at=at + 1))).action,  # kim's strikes are known
+        ]
+        assert all(thread != loop_thread for _, thread in reads)
+        return actions
+
+    assert asyncio.run(run()) == [Action.BLOCK, Action.ALLOW, Action.BOUNCE, Action.BLOCK]
+    assert [kind for kind, _ in reads] == ["mutes", "sender"]
+    assert guard.strikes.answers_at_once("kim", now) and guard.strikes.answers_at_once("ann", now, with_count=False)
+    assert not guard.strikes.answers_at_once("ann", now)  # her strikes were never read
     store.close()
 
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -112,6 +113,40 @@ class Guard:
             degraded = seen.degraded
         decision = self._decide(text, context, result, explain)
         return replace(decision, degraded=True) if degraded else decision
+
+    async def check_async(self, text: str, context: Context | None = None, *, explain: bool = False) -> Decision:
+        """:meth:`check` for an asyncio event loop, with the same decisions. Detection runs on the
+        loop (it never waits); the conversation window is read and written with the state
+        store's asynchronous update where it has one (Redis); deciding moves to a worker thread
+        only when it would wait on the store (the sender's strikes are not in memory, or
+        records are written synchronously)."""
+        context = context or Context()
+        if not isinstance(text, str):
+            raise TypeError("text must be a str")
+        views = self.resources.views(text)
+        result = self._detect(text, context, explain, views)
+        degraded = False
+        if context.conversation_id is not None:
+            seen = await self.conversations.observe_async(text, context, result.findings, explain=explain,
+                                                          views=views)
+            result = CheckResult(seen.findings, result.trace + seen.trace)
+            degraded = seen.degraded
+        if self._decision_waits(context, result):
+            decision = await asyncio.to_thread(self._decide, text, context, result, explain)
+        else:
+            decision = self._decide(text, context, result, explain)
+        return replace(decision, degraded=True) if degraded else decision
+
+    def _decision_waits(self, context: Context, result: CheckResult) -> bool:
+        """True when deciding on ``result`` may wait on the store: the sender's strikes must be
+        read, or a flagged decision is recorded synchronously."""
+        store = self.store
+        if store is None:
+            return False
+        if result.findings and not store.write_behind:
+            return True
+        now = _moment(context.timestamp) or self.strikes.now()
+        return not self.strikes.answers_at_once(context.sender.id, now, with_count=bool(result.findings))
 
     def close_conversation(self, conversation_id: str) -> bool:
         """Delete a closed conversation's window from the state store. Returns False (and logs)

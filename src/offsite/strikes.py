@@ -157,6 +157,20 @@ class StrikeLedger:
             return True
         return self._fresh(self._users.get(user_id))
 
+    def answers_at_once(self, user_id: str | None, now: datetime, *, with_count: bool = True) -> bool:
+        """True when :meth:`standing` (with the same arguments) answers from memory, without
+        asking the store: the user's strikes were read lately or, for the mute alone, the list
+        of running mutes is recent."""
+        if not user_id or self.store is None:
+            return True
+        if not with_count:
+            known = self._mutes
+            if known is None or not known.usable(now, timedelta(seconds=self.cache_seconds)):
+                return False
+            if known.by_user is not None:
+                return True
+        return self.cached(user_id)
+
     def _fresh(self, entry: _Entry | None) -> bool:
         """True when ``entry`` was read from the store less than ``cache_seconds`` ago."""
         return entry is not None and time.monotonic() - entry.fetched < self.cache_seconds

@@ -228,6 +228,36 @@ def test_metrics_count_decisions_and_latency(client: httpx.Client) -> None:
     assert EMAIL not in body
 
 
+def test_the_fast_path_and_the_route_answer_alike(client: httpx.Client) -> None:
+    """Valid JSON requests are answered before FastAPI's routing (CheckFastPath); a JSON body
+    of another media type ("+json") goes through the route. Both give the same decisions, and
+    both count under the route's name in the metrics."""
+    texts = ["hello, how was your day?", f"write to {EMAIL}", "call me 555 019 4410",
+             "add me on snap: jane.d", "i deleted snapchat last week"]
+    for text in texts:
+        body = json.dumps({"text": text, "context": {"surface": "chat", "locale": "en"}})
+        fast = client.post("/v1/check", content=body, headers={"Content-Type": "application/json"})
+        routed = client.post("/v1/check", content=body, headers={"Content-Type": "application/vnd.test+json"})
+        assert fast.status_code == routed.status_code == 200
+        assert fast.json() == routed.json(), text
+    bad = json.dumps({"text": 5})
+    for media_type in ("application/json", "application/vnd.test+json"):
+        r = client.post("/v1/check", content=bad, headers={"Content-Type": media_type})
+        assert r.status_code == 422 and r.json()["fields"][0]["path"] == "text"
+    metrics = client.get("/metrics").text
+    assert 'offsite_http_requests_total{route="/v1/check",method="POST",status="200"}' in metrics
+
+
+def test_cors_headers_on_answered_checks(keyed_server: Server) -> None:
+    origin = {"Origin": "https://community.example"}
+    with keyed_server.client(keyed_server.keys["check"]) as c:
+        ok = c.post("/v1/check", json={"text": "hi"}, headers=origin)
+        refused = c.post("/v1/check", json={"text": 5}, headers=origin)
+    assert ok.status_code == 200 and refused.status_code == 422
+    for r in (ok, refused):
+        assert r.headers["access-control-allow-origin"] == "https://community.example"
+
+
 def test_openapi_and_docs_are_served_without_a_cdn(client: httpx.Client) -> None:
     spec = client.get("/openapi.json").json()
     for path in ("/v1/check", "/v1/profiles/check", "/v1/conversations/{conversation_id}/close", "/v1/review",

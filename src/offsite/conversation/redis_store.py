@@ -13,13 +13,16 @@ without touching the network, so an unreachable Redis costs one timeout, not one
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 
 import redis
+import redis.asyncio as aioredis
+from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
 from offsite.conversation.store import Change, StateStoreError
@@ -62,7 +65,6 @@ class RedisStateStore:
         retry_after: float = 2.0,
         max_attempts: int = 20,
         known_size: int = 4096,
-        quick_below: float = 0.001,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if (url is None) == (client is None):
@@ -94,10 +96,10 @@ class RedisStateStore:
         # and sends only the compare-and-set (one round trip instead of two); when another
         # worker wrote meanwhile the compare fails and the update reads the key as usual.
         self._known: LruCache[str, str] = LruCache(known_size)
-        # How long calls take lately (a moving average): a server that answers within
-        # ``quick_below`` seconds may be asked without leaving the caller's thread (see quick()).
-        self.quick_below = quick_below
-        self._recent_seconds = 0.0
+        # Connections for update_async(), opened on the running event loop when first needed.
+        self._url = url
+        self.socket_timeout = socket_timeout
+        self._async: tuple[asyncio.AbstractEventLoop, aioredis.Redis, AsyncScript] | None = None
 
     def key(self, key: str) -> str:
         """The Redis key for a conversation (long ids are hashed)."""
@@ -112,52 +114,101 @@ class RedisStateStore:
 
     def update(self, key: str, change: Change, ttl_seconds: float) -> None:
         """Optimistic compare-and-set on ``key``; ``change`` reruns when another worker won."""
-        rkey = self.key(key)
-        ttl_ms = str(max(1, int(ttl_seconds * 1000)))
+        steps = self._update_steps(self.key(key), change, ttl_seconds)
 
-        def attempt() -> None:
-            current: str | None = self._known.get(rkey)
-            read = current is None
-            if read:
-                current = _text(self.client.get(rkey))
-            for _ in range(self.max_attempts):
-                new = change(current)
-                if new == current:
-                    if read:
-                        return  # nothing to write
-                    # unchanged from the assumed value: read the key to be sure
-                    current, read = _text(self.client.get(rkey)), True
-                    continue
-                reply: Any = self._compare_and_set(
-                    keys=[rkey],
-                    args=["0" if current is None else "1", current or "", "1" if new is None else "0",
-                          new or "", ttl_ms],
-                )
-                if int(reply[0]) == 1:
-                    if new is None:
-                        self._known.pop(rkey)
-                    else:
-                        self._known.put(rkey, new)
+        def drive() -> None:
+            reply: Any = None
+            while True:
+                try:
+                    command, rkey, args = steps.send(reply)
+                except StopIteration:
                     return
-                # another worker wrote it first: the reply holds what it wrote
-                self._known.pop(rkey)
-                current, read = _text(reply[1] if len(reply) > 1 else None), True
-            raise StateStoreError(f"redis store: gave up after {self.max_attempts} conflicting writes")
+                if command == "get":
+                    reply = self.client.get(rkey)
+                else:
+                    reply = self._compare_and_set(keys=[rkey], args=args)
 
-        self._call(attempt)
+        self._call(drive)
+
+    async def update_async(self, key: str, change: Change, ttl_seconds: float) -> None:
+        """:meth:`update` for an asyncio event loop: the same compare-and-set, awaited on a
+        connection of the running loop (``redis.asyncio``), so that waiting on the server holds
+        up neither the loop nor a thread. A store built from a ready ``client`` has no URL to
+        open such a connection with and calls :meth:`update`."""
+        if self._url is None:
+            self.update(key, change, ttl_seconds)
+            return
+        self._check_up()
+        client, compare_and_set = self._async_client()
+        steps = self._update_steps(self.key(key), change, ttl_seconds)
+        reply: Any = None
+        try:
+            while True:
+                try:
+                    command, rkey, args = steps.send(reply)
+                except StopIteration:
+                    break
+                if command == "get":
+                    reply = await client.get(rkey)
+                else:
+                    reply = await compare_and_set(keys=[rkey], args=args)
+        except (TimeoutError, RedisError, OSError) as exc:
+            raise self._failed(exc) from None
+        self._succeeded()
+
+    def _update_steps(self, rkey: str, change: Change,
+                      ttl_seconds: float) -> Generator[tuple[str, str, list[str]], Any, None]:
+        """The update as a sequence of commands, whatever sends them: yields ``("get", key, [])``
+        or ``("cas", key, args)`` and receives the server's reply. Assumes first that the key
+        still holds what this process wrote last (one round trip instead of two); when another
+        worker wrote meanwhile, the compare-and-set answers with that value and ``change``
+        reruns on it."""
+        ttl_ms = str(max(1, int(ttl_seconds * 1000)))
+        current: str | None = self._known.get(rkey)
+        read = current is None
+        if read:
+            current = _text((yield "get", rkey, []))
+        for _ in range(self.max_attempts):
+            new = change(current)
+            if new == current:
+                if read:
+                    return  # nothing to write
+                # unchanged from the assumed value: read the key to be sure
+                current, read = _text((yield "get", rkey, [])), True
+                continue
+            reply: Any = yield "cas", rkey, [
+                "0" if current is None else "1", current or "", "1" if new is None else "0", new or "", ttl_ms]
+            if int(reply[0]) == 1:
+                if new is None:
+                    self._known.pop(rkey)
+                else:
+                    self._known.put(rkey, new)
+                return
+            # another worker wrote it first: the reply holds what it wrote
+            self._known.pop(rkey)
+            current, read = _text(reply[1] if len(reply) > 1 else None), True
+        raise StateStoreError(f"redis store: gave up after {self.max_attempts} conflicting writes")
+
+    def _async_client(self) -> tuple[aioredis.Redis, AsyncScript]:
+        """The asynchronous client of the running event loop (connections belong to one loop;
+        a new loop, as in tests that start one per client, gets its own)."""
+        loop = asyncio.get_running_loop()
+        known = self._async
+        if known is None or known[0] is not loop:
+            assert self._url is not None
+            client = aioredis.Redis.from_url(
+                self._url, decode_responses=True, socket_timeout=self.socket_timeout,
+                socket_connect_timeout=self.socket_timeout, health_check_interval=30,
+            )
+            known = (loop, client, client.register_script(_COMPARE_AND_SET))
+            self._async = known
+        return known[1], known[2]
 
     def delete(self, key: str) -> None:
         """Remove ``key``."""
         rkey = self.key(key)
         self._known.pop(rkey)
         self._call(lambda: self.client.delete(rkey))
-
-    def quick(self) -> bool:
-        """True while the server answers fast (calls lately took under ``quick_below`` seconds on
-        average) and is not known to be down: the service then checks on its event loop instead
-        of handing the check to a worker thread (a loopback round trip costs less than the
-        hand-off). A slow or failing server makes this False at once."""
-        return self._recent_seconds < self.quick_below and self._clock() >= self._down_until
 
     def ping(self) -> bool:
         """True when the server answers."""
@@ -167,30 +218,46 @@ class RedisStateStore:
             return False
 
     def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool (the event loop's connections: :meth:`close_async`)."""
         try:
             self.client.close()
         except RedisError:
             pass
 
+    async def close_async(self) -> None:
+        """Close the connections :meth:`update_async` opened on the running event loop."""
+        known, self._async = self._async, None
+        if known is not None and known[0] is asyncio.get_running_loop():
+            try:
+                await known[1].aclose()
+            except (RedisError, OSError):
+                pass
+
     def _call(self, func: Callable[[], Any]) -> Any:
-        with self._lock:
-            if self._clock() < self._down_until:
-                raise StateStoreError("redis store: unavailable (waiting before the next try)")
-        started = time.perf_counter()
+        self._check_up()
         try:
             result = func()
         except (RedisError, OSError) as exc:
-            with self._lock:
-                self._down_until = self._clock() + self.retry_after
-                self._recent_seconds = max(self._recent_seconds, time.perf_counter() - started)
-            raise StateStoreError(f"redis store: {type(exc).__name__}: {exc}") from None
-        took = time.perf_counter() - started
+            raise self._failed(exc) from None
+        self._succeeded()
+        return result
+
+    def _check_up(self) -> None:
+        """Refuse at once while waiting out a failure (no network call)."""
+        with self._lock:
+            if self._clock() < self._down_until:
+                raise StateStoreError("redis store: unavailable (waiting before the next try)")
+
+    def _failed(self, exc: BaseException) -> StateStoreError:
+        """Note a failed call (the next ``retry_after`` seconds are refused) and describe it."""
+        with self._lock:
+            self._down_until = self._clock() + self.retry_after
+        detail = str(exc) or "timed out"
+        return StateStoreError(f"redis store: {type(exc).__name__}: {detail}")
+
+    def _succeeded(self) -> None:
         with self._lock:
             self._down_until = 0.0
-            # a slow call counts at once, a fast one brings the average down gradually
-            self._recent_seconds = took if took > self._recent_seconds else 0.9 * self._recent_seconds + 0.1 * took
-        return result
 
 
 def _text(raw: Any) -> str | None:

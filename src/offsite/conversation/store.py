@@ -34,7 +34,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 #: ``change(current)`` returns the new value, or None to delete the key.
 Change = Callable[[str | None], str | None]
@@ -66,6 +66,28 @@ class StateStore(Protocol):
     def close(self) -> None:
         """Release connections; the store is not used afterwards."""
         ...
+
+
+@runtime_checkable
+class AsyncStateStore(Protocol):
+    """A :class:`StateStore` that can also update without blocking an asyncio event loop."""
+
+    async def update_async(self, key: str, change: Change, ttl_seconds: float) -> None:
+        """:meth:`StateStore.update`, awaited."""
+        ...
+
+
+async def update_async(store: StateStore, key: str, change: Change, ttl_seconds: float, *,
+                       awaitable: bool | None = None) -> None:
+    """``store.update`` from an event loop: awaited where the store can (network stores), called
+    directly otherwise (in-process stores answer at once). ``awaitable``: whether ``store`` is an
+    :class:`AsyncStateStore`, when the caller already knows."""
+    if awaitable is None:
+        awaitable = isinstance(store, AsyncStateStore)
+    if awaitable:
+        await cast(AsyncStateStore, store).update_async(key, change, ttl_seconds)
+    else:
+        store.update(key, change, ttl_seconds)
 
 
 #: Bytes charged per entry on top of its key and value: the OrderedDict slot and link, the

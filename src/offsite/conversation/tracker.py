@@ -40,7 +40,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from offsite.conversation.settings import WindowSettings
-from offsite.conversation.store import StateStore, StateStoreError
+from offsite.conversation.store import AsyncStateStore, StateStore, StateStoreError, update_async
 from offsite.conversation.window import ConversationState, Fragment, PlatformNote, StateFormatError
 from offsite.detectors.base import Trace
 from offsite.lru import LruCache
@@ -166,6 +166,19 @@ class _Step:
 
 
 @dataclass(frozen=True, slots=True)
+class _Plan:
+    """One message's update of its conversation's window, ready to run against the store."""
+
+    conversation: str
+    change: Callable[[str | None], str | None]
+    #: the step the last run of ``change`` made (it may run again when a concurrent writer won)
+    result: list[_Step]
+    #: the single-message findings (answered alone when the store fails)
+    single: list[Finding]
+    message_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class _Question:
     platform: str
     finding: Finding | None
@@ -192,6 +205,7 @@ class ConversationTracker:
         self._failing = False
         self._analysed = max(_ANALYSED_CHARS, 2 * self.settings.max_fragment_chars)
         self._parsed: LruCache[str, ConversationState] = LruCache(_PARSED_CACHE)
+        self._awaitable = isinstance(store, AsyncStateStore)  # asked once: the protocol test is slow
         aliases: dict[str, tuple[str, bool]] = {}
         for words, (platform, ambiguous) in self.resources.platforms.by_alias.items():
             aliases.setdefault(" ".join(words), (platform.id, ambiguous))
@@ -204,6 +218,33 @@ class ConversationTracker:
         """Check ``text`` against its conversation's window and record it. ``findings`` are the
         single-message findings of ``text`` (``views``: its views, when already built). Never
         raises because of the store."""
+        plan = self._plan(text, context, findings, explain, views)
+        if isinstance(plan, Observation):
+            return plan
+        try:
+            self.store.update(plan.conversation, plan.change, self.settings.max_seconds)
+        except Exception as exc:
+            return self._unobserved(plan, exc, explain)
+        return self._observed(plan)
+
+    async def observe_async(self, text: str, context: Context, findings: Sequence[Finding], *,
+                            explain: bool = False, views: Views | None = None) -> Observation:
+        """:meth:`observe` on an asyncio event loop: the store's update is awaited when the store
+        has an asynchronous one (Redis), and called directly otherwise (memory)."""
+        plan = self._plan(text, context, findings, explain, views)
+        if isinstance(plan, Observation):
+            return plan
+        try:
+            await update_async(self.store, plan.conversation, plan.change, self.settings.max_seconds,
+                               awaitable=self._awaitable)
+        except Exception as exc:
+            return self._unobserved(plan, exc, explain)
+        return self._observed(plan)
+
+    def _plan(self, text: str, context: Context, findings: Sequence[Finding], explain: bool,
+              views: Views | None) -> _Plan | Observation:
+        """What to do with the window of ``text``'s conversation (an Observation at once when
+        there is no conversation)."""
         conversation = context.conversation_id
         if conversation is None:
             return Observation(tuple(findings), False, context.message_id)
@@ -218,28 +259,33 @@ class ConversationTracker:
         if question is not None and question.finding is not None:
             single.append(question.finding)
         result: list[_Step] = []
+        tail_views = views
 
         def change(raw: str | None) -> str | None:
             state = self._load(raw)
-            step = self._step(state, text, views if short else None, views, context, sender, now, single,
-                              question, explain)
+            step = self._step(state, text, tail_views if short else None, tail_views, context, sender, now,
+                              single, question, explain)
             result[:] = [step]
             stored = step.state.to_json()
             # the next message of the conversation usually reads back exactly this string
             self._parsed.put(stored, step.state)
             return stored
 
-        try:
-            self.store.update(conversation, change, self.settings.max_seconds)
-        except StateStoreError as exc:
+        return _Plan(conversation, change, result, single, context.message_id)
+
+    def _unobserved(self, plan: _Plan, exc: Exception, explain: bool) -> Observation:
+        """The message checked on its own, when the window could not be read or written."""
+        if isinstance(exc, StateStoreError):
             self._report_failure(exc)
             notes = (TraceStep(DETECTOR, "note", "state store unavailable: single-message detection only"),)
-            return Observation(tuple(merge(single)), True, context.message_id, notes if explain else ())
-        except Exception as exc:  # a bug must not cost the answer; the type only (no text) is logged
-            log.error("conversation check failed (%s); single-message detection only", type(exc).__name__)
-            return Observation(tuple(merge(single)), True, context.message_id)
+            return Observation(tuple(merge(plan.single)), True, plan.message_id, notes if explain else ())
+        # a bug must not cost the answer; the type only (no text) is logged
+        log.error("conversation check failed (%s); single-message detection only", type(exc).__name__)
+        return Observation(tuple(merge(plan.single)), True, plan.message_id)
+
+    def _observed(self, plan: _Plan) -> Observation:
         self._report_success()
-        step = result[0]
+        step = plan.result[0]
         return Observation(tuple(merge(list(step.findings))), False, step.message_id, step.trace)
 
     def close(self, conversation_id: str) -> bool:

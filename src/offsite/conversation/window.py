@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
+import orjson
+
 from offsite.conversation.settings import WindowSettings
 
 FORMAT_VERSION = 1
@@ -101,13 +103,19 @@ class ConversationState:
             data["p"] = _note_json(self.pending)
         if self.named is not None:
             data["n"] = _note_json(self.named)
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        try:
+            return orjson.dumps(data).decode()
+        except orjson.JSONEncodeError:  # a lone surrogate in a text or id: the standard library keeps it
+            return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, raw: str) -> ConversationState:
         """Parse :meth:`to_json` output (raises :class:`StateFormatError`)."""
         try:
-            data = json.loads(raw)
+            try:
+                data = orjson.loads(raw)
+            except orjson.JSONDecodeError:  # written by the standard library (lone surrogates)
+                data = json.loads(raw)
             if not isinstance(data, dict) or data.get("v") != FORMAT_VERSION:
                 raise StateFormatError(f"unsupported window format version {data.get('v')!r}"
                                        if isinstance(data, dict) else "window is not an object")

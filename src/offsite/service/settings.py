@@ -10,6 +10,7 @@ Environment variables win over the file.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import pathlib
@@ -99,6 +100,7 @@ class Settings(BaseSettings):
         return is_loopback_host(self.host)
 
 
+@functools.lru_cache(maxsize=1024)  # asked on every request when only loopback is served
 def is_loopback_host(host: str) -> bool:
     """True for ``localhost`` and loopback IP addresses."""
     if host == "localhost":
