@@ -260,11 +260,20 @@ class ConversationTracker:
             single.append(question.finding)
         result: list[_Step] = []
         tail_views = views
+        # When another worker wrote the window meanwhile, change() runs again; this sender's
+        # earlier pieces are usually the same, so the joined texts are not detected twice.
+        found_in: dict[str, list[Finding]] = {}
+
+        def rules(joined: str) -> list[Finding]:
+            found = found_in.get(joined)
+            if found is None:
+                found = found_in[joined] = self.detection.find(joined, context, Trace(), second_opinions=False)
+            return found
 
         def change(raw: str | None) -> str | None:
             state = self._load(raw)
             step = self._step(state, text, tail_views if short else None, tail_views, context, sender, now,
-                              single, question, explain)
+                              single, question, explain, rules)
             result[:] = [step]
             stored = step.state.to_json()
             # the next message of the conversation usually reads back exactly this string
@@ -318,6 +327,7 @@ class ConversationTracker:
     def _step(
         self, state: ConversationState, text: str, views: Views | None, tail_views: Views, context: Context,
         sender: str, now: float, single: list[Finding], question: _Question | None, explain: bool,
+        rules: Callable[[str], list[Finding]],
     ) -> _Step:
         """One message against the window (``views`` is None for a long message: only its start
         is joined with earlier pieces and only its end is kept)."""
@@ -327,7 +337,7 @@ class ConversationTracker:
         message_id = _bounded_id(context.message_id or f"{context.conversation_id}#{seq}")
         trace: list[TraceStep] = []
         single = list(single)  # copied: this may run again when a concurrent writer won
-        found = self._reassemble(state.window(sender), text, context, single, trace)
+        found = self._reassemble(state.window(sender), text, context, single, trace, rules)
         covered = [*single, *found]
         pending = state.pending
         if pending is not None and pending.sender != sender and views is not None:
@@ -361,8 +371,11 @@ class ConversationTracker:
 
     def _reassemble(
         self, window: tuple[Fragment, ...], text: str, context: Context, single: list[Finding],
-        trace: list[TraceStep],
+        trace: list[TraceStep], rules: Callable[[str], list[Finding]],
     ) -> list[Finding]:
+        """Findings that need the sender's earlier pieces (``window``) and the new message's
+        start; ``rules`` detects in a joined text (the rules alone: second opinions such as the
+        intent model read messages, not pieces joined)."""
         if not window or not text.strip():
             return []
         pieces = [f.text for f in window]
@@ -382,9 +395,7 @@ class ConversationTracker:
         offset = len(joined) + len(sep)
         joined += sep + head
         ends = [s + len(p) for s, p in zip(starts, pieces, strict=True)]
-        # the rules alone: second opinions (the intent model) read messages, not pieces joined
-        found = [g for g in self.detection.find(joined, context, Trace(), second_opinions=False)
-                 if head is text or g.end < len(joined)]
+        found = [g for g in rules(joined) if head is text or g.end < len(joined)]
         prefix_found: list[Finding] | None = None
         out: list[Finding] = []
         replaced: set[int] = set()
@@ -395,8 +406,7 @@ class ConversationTracker:
                 # completed by what follows it ("im quietfox" / "on discord"): new only if the
                 # earlier pieces alone did not already hold it.
                 if prefix_found is None:
-                    prefix_found = self.detection.find(joined[: offset].rstrip(), context, Trace(),
-                                                       second_opinions=False)
+                    prefix_found = rules(joined[: offset].rstrip())
                 if any(p.kind == g.kind and p.start == g.start and p.end == g.end for p in prefix_found):
                     continue
                 span = _strip_span(text, 0, len(text))
