@@ -14,6 +14,7 @@ import logging
 import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -359,6 +360,25 @@ def test_async_update_of_a_stopped_server_fails_once_then_waits(private_redis: P
         assert decision.degraded and Kind.EMAIL in decision.kinds  # still answered, marked degraded
 
     asyncio.run(run())
+
+
+def test_async_update_of_a_hung_server_times_out(private_redis: PrivateRedis) -> None:
+    """A server that accepts but never answers (stopped with SIGSTOP) costs one timeout."""
+    store = RedisStateStore(private_redis.url, socket_timeout=0.3, retry_after=60)
+
+    async def run() -> float:
+        await store.update_async("h", lambda _: "v", 60)
+        assert private_redis.process is not None
+        private_redis.process.send_signal(signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            with pytest.raises(StateStoreError):
+                await store.update_async("h", lambda _: "w", 60)
+            return time.monotonic() - started
+        finally:
+            private_redis.process.send_signal(signal.SIGCONT)
+
+    assert 0.25 < asyncio.run(run()) < 2.0
 
 
 def test_a_store_given_a_client_updates_synchronously_from_a_loop(redis_url: str, prefix: str) -> None:
