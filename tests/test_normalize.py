@@ -410,3 +410,13 @@ def test_read_number_words_on_empty_and_plain_text() -> None:
     """Edge cases: empty text and text without number words."""
     assert read_number_words(normalize(""), reader()).text == ""
     assert read_number_words(normalize("hello"), reader()).text == "hello"
+
+
+def test_hangul_syllables_and_kana_stay_whole() -> None:
+    """Decomposed, "카톡" would be six jamo and "ゼロ" would lose its voicing mark: neither would
+    read as the word it is. Half-width katakana widen."""
+    for text in ("카톡: minji_0412", "ゼロキューゼロ", "インスタ"):
+        view = normalize(text)
+        assert view.text == text.lower()
+        assert all(view.to_original(i, i + 1) == (i, i + 1) for i in range(len(text)))
+    assert normalize("ｲﾝｽﾀ").text == "インスタ"

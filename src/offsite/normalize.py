@@ -68,6 +68,10 @@ def _confusable_map() -> dict[str, str]:
     return table
 
 
+# Hangul syllables, hiragana, katakana (and its phonetic extensions and half-width forms)
+_SYLLABIC = re.compile("[\uac00-\ud7a3\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9d]")
+
+
 @cache
 def fold_char(char: str) -> str:
     """The normalised form of one character ('' when it is invisible)."""
@@ -89,6 +93,10 @@ def fold_char(char: str) -> str:
             return letter.lower()
     if name.startswith("REGIONAL INDICATOR SYMBOL LETTER "):
         return name[-1].lower()
+    if _SYLLABIC.match(char):
+        # Hangul syllables and kana stay whole (decomposed, "카톡" would be jamo and "ゼロ" would
+        # lose its voicing mark: neither would read as the word it is); half-width kana widen
+        return unicodedata.normalize("NFKC", char)
     decomposed = unicodedata.normalize("NFKD", char)
     out = []
     for part in decomposed:

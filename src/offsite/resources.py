@@ -57,7 +57,8 @@ class PlatformIndex:
         self.by_alias: dict[tuple[str, ...], tuple[Platform, bool]] = {}
         for platform in platforms:
             for alias in platform.aliases:
-                words = tuple(_TOKEN.findall(alias))
+                # ("s/c" is one word: read as "s c" it would only match with a space between)
+                words = (alias,) if "/" in alias else tuple(_TOKEN.findall(alias))
                 if not words or "." in alias:
                     continue
                 self.by_alias.setdefault(words, (platform, alias in platform.ambiguous))

@@ -54,6 +54,20 @@ POSITIVES = [
     pos("teamspeak or discord whichever u have, mine is grimoire_g on both", ["mine is grimoire_g on both"], S),
     pos("pokemon go trainer code: 4471 9920 3385", ["trainer code: 4471 9920 3385"], S),
     pos("near Elmwood Park, the blue house on Cortland St, wave if u see me", ["the blue house on Cortland St"], S),
+    # tenth session: first seen in the u10a set (a week of a big site, 16 languages)
+    pos("ここじゃなくて別のアプリで話さない？", ["別のアプリで"], S),
+    pos("渋谷のハチ公前で土曜に会おうよ", ["に会おう"], S),
+    pos("디코 있어? 거기서 얘기하자", ["거기서 얘기하자"], S),
+    pos("홍대입구역 9번 출구에서 토요일에 만날래?", ["에 만날래"], S),
+    pos("у тебя есть инст? давай там общаться", ["есть инст", "давай там общаться"], S),
+    pos("عندك سناب؟ عطني يوزرك", ["عندك سناب", "عطني يوزرك"], S),
+    pos("ketemuan di Grand Indonesia yuk, lantai 3", ["ketemuan di"], S),
+    pos("new here, 16f, looking for ppl to add on snap, drop urs below ⬇️",
+        ["looking for ppl to add on snap", "drop urs"], S),
+    pos("check my profile bio (the part in brackets) for where to find me",
+        ["check my profile bio (the part in brackets) for where to find me"], S),
+    pos("u on cord? mine's spaceboy.exe", ["u on cord"], S),
+    pos("ping me on the purple app, name's lofi_lennie", ["ping me on the purple app"], S),
     pos("spotkajmy się w sobotę pod Rotundą o 15?", ["spotkajmy się"], S),
     pos("cumartesi Kadıköy'de boğa heykelinin önünde buluşalım mı?", ["buluşalım"], S),
     pos("kopdar yuk di Indomaret depan kampus UI Depok", ["kopdar"], S),
@@ -278,6 +292,16 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # tenth session: the new rules' look-alikes
+    neg("다음에 또 여기서 얘기하자"),
+    neg("이 방에 있어?"),
+    neg("오늘 학교에서 친구를 만났어"),
+    neg("明日また会えるといいな"),
+    neg("давай поговорим здесь"),
+    neg("у меня есть кот"),
+    neg("ketemu lagi besok di room ini ya"),
+    neg("drop your thoughts below"),
+    neg("check my bio for my pronouns"),
     # ninth session: the look-alikes of the rules above
     neg("i'm there as a listener most nights"),
     neg("come find me in the group room later"),

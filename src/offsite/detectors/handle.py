@@ -109,6 +109,8 @@ _ADDRESSING = re.compile(r"\b(?:thanks|thank you|thx|ty|hi|hey|hello|welcome|hug
 _ON_SITE_AFTER_NAME = re.compile(
     r"[ \t]+(?:in|on)[ \t]+(?:the[ \t]+|this[ \t]+|our[ \t]+)?(?:[a-z]+[ \t]+)?(?:room|rooms|chat|group|forum|site|app)\b"
     r"|[ \t]+(?:on[ \t]+)?here\b"
+    # a few words later in the sentence: "@luna.tic is my bestie on here", "... say hi in the art room"
+    r"|[^.!?\n@]{0,40}?\b(?:on|in)[ \t]+here\b|[^.!?\n@]{0,60}?\bin[ \t]+the[ \t]+(?:[a-z]+[ \t]+)?room\b"
 )
 # a handle-shaped name alone between a profile's separators (or at its start or end)
 _PROFILE_SEPARATORS = "\n|\u2022\u00b7~\u2661\u2665\u2727\u22c6\u2605\u2606\u00bb\u00ab\u2014\u2013"

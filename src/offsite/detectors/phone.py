@@ -42,7 +42,7 @@ _SEPARATOR = re.compile(_SEPARATORS)
 _GROUP = re.compile(r"\d+")
 #: more digit groups than this in one run make a wall of digits (a table, a list), not a phone number
 _MAX_GROUPS = 40
-_FILLER_WORD = re.compile(r"\b(?:then|luego|depois|puis|dann|poi|space)\b")
+_FILLER_WORD = re.compile(r"\b(?:then|luego|depois|puis|dann|poi|space|dash|hyphen)\b")
 # the words on either side of a filler word (searched in a few characters around it)
 _TOKEN_BEFORE_FILLER = re.compile(r"(?<![a-z0-9])([a-z0-9]+)[ \t]*,?[ \t]+(?:(?:and|y|e|et|und)[ \t]+)?[(\[]?\Z")
 _TOKEN_AFTER_FILLER = re.compile(r"[)\]]?[ \t]*,?[ \t]+([a-z0-9]+)")
@@ -61,7 +61,7 @@ _MIXED = re.compile(r"\d[a-z]|[a-z]\d")
 # Filler words between digit groups ("555 then 0192 and 334"), read as separators after a phone word.
 _FILLER_BETWEEN = re.compile(
     r"(?<=\d)[ \t]*,?[ \t]+(?:and then|then|and|after that|next|y luego|luego|y|e depois|depois|e|et puis|puis|et"
-    r"|und dann|dann|und|e poi|poi|\(space\)|\[space\]|space)[ \t]*,?[ \t]+(?=\d)"
+    r"|und dann|dann|und|e poi|poi|\(space\)|\[space\]|space|dash|hyphen)[ \t]*,?[ \t]+(?=\d)"
 )
 
 # Number-like things that are not phone numbers, masked before runs are found. Every one begins
