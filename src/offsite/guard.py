@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from offsite.conversation import ConversationTracker, MemoryStateStore, StateStore, WindowSettings
+from offsite.conversation import ConversationTracker, MemoryStateStore, Observation, StateStore, WindowSettings
 from offsite.detectors.base import Trace
 from offsite.lexicon import Lexicon, load_lexicon
 from offsite.models import Action, Context, Decision, Finding, TraceStep
@@ -100,19 +100,11 @@ class Guard:
     def check(self, text: str, context: Context | None = None, *, explain: bool = False) -> Decision:
         """Check one text written in ``context`` and return the decision. Never raises on any
         string; ``explain=True`` adds the developer trace."""
-        context = context or Context()
-        if not isinstance(text, str):
-            raise TypeError("text must be a str")
-        # one set of views for detection and the conversation window (each built lazily, once)
-        views = self.resources.views(text)
-        result = self._detect(text, context, explain, views)
-        degraded = False
-        if context.conversation_id is not None:
-            seen = self.conversations.observe(text, context, result.findings, explain=explain, views=views)
-            result = CheckResult(seen.findings, result.trace + seen.trace)
-            degraded = seen.degraded
-        decision = self._decide(text, context, result, explain)
-        return replace(decision, degraded=True) if degraded else decision
+        context, views, result = self._begin(text, context, explain)
+        if context.conversation_id is None:
+            return self._decide(text, context, result, explain)
+        seen = self.conversations.observe(text, context, result.findings, explain=explain, views=views)
+        return _marked(self._decide(text, context, _with_window(result, seen), explain), seen)
 
     async def check_async(self, text: str, context: Context | None = None, *, explain: bool = False) -> Decision:
         """:meth:`check` for an asyncio event loop, with the same decisions. Detection runs on the
@@ -120,22 +112,26 @@ class Guard:
         store's asynchronous update where it has one (Redis); deciding moves to a worker thread
         only when it would wait on the store (the sender's strikes are not in memory, or
         records are written synchronously)."""
-        context = context or Context()
-        if not isinstance(text, str):
-            raise TypeError("text must be a str")
-        views = self.resources.views(text)
-        result = self._detect(text, context, explain, views)
-        degraded = False
+        context, views, result = self._begin(text, context, explain)
+        seen = None
         if context.conversation_id is not None:
             seen = await self.conversations.observe_async(text, context, result.findings, explain=explain,
                                                           views=views)
-            result = CheckResult(seen.findings, result.trace + seen.trace)
-            degraded = seen.degraded
+            result = _with_window(result, seen)
         if self._decision_waits(context, result):
             decision = await asyncio.to_thread(self._decide, text, context, result, explain)
         else:
             decision = self._decide(text, context, result, explain)
-        return replace(decision, degraded=True) if degraded else decision
+        return decision if seen is None else _marked(decision, seen)
+
+    def _begin(self, text: str, context: Context | None, explain: bool) -> tuple[Context, Views, CheckResult]:
+        """The context (default when None), the views of ``text`` (one set for detection and the
+        conversation window, each built lazily, once) and its single-message findings."""
+        context = context or Context()
+        if not isinstance(text, str):
+            raise TypeError("text must be a str")
+        views = self.resources.views(text)
+        return context, views, self._detect(text, context, explain, views)
 
     def _decision_waits(self, context: Context, result: CheckResult) -> bool:
         """True when deciding on ``result`` may wait on the store: the sender's strikes must be
@@ -237,6 +233,16 @@ class Guard:
             review_priority=verdict.review_priority,
             trace=result.trace if explain else None,
         )
+
+
+def _with_window(result: CheckResult, seen: Observation) -> CheckResult:
+    """A message's findings once its conversation's window was read."""
+    return CheckResult(seen.findings, result.trace + seen.trace)
+
+
+def _marked(decision: Decision, seen: Observation) -> Decision:
+    """``decision`` marked degraded when the window could not be read."""
+    return replace(decision, degraded=True) if seen.degraded else decision
 
 
 def _moment(timestamp: float | None) -> datetime | None:
