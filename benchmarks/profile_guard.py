@@ -147,7 +147,9 @@ def _install_mention_gate(guard: Guard) -> None:
     index = guard.resources.platforms
     # first word -> the word sets of the aliases starting with it ("i message" -> {i, message})
     by_first: dict[str, list[frozenset[str]]] = {}
-    for words in index.by_alias:
+    for alias_words in index.by_alias:
+        # an alias kept as one word with punctuation in it ("s/c") is its tokens here
+        words = [token for word in alias_words for token in _TOKEN.findall(word)] or list(alias_words)
         by_first.setdefault(words[0], []).append(frozenset(words))
     original = index.mentions
 
