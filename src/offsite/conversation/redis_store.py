@@ -196,9 +196,8 @@ class RedisStateStore:
         known = self._async
         if known is None or known[0] is not loop:
             assert self._url is not None
-            # no per-read timeout: update_async() bounds each command as a whole
             client = aioredis.Redis.from_url(
-                self._url, decode_responses=True, socket_timeout=None,
+                self._url, decode_responses=True, socket_timeout=self.socket_timeout,
                 socket_connect_timeout=self.socket_timeout, health_check_interval=30,
             )
             known = (loop, client, client.register_script(_COMPARE_AND_SET))
