@@ -37,6 +37,8 @@ _INVISIBLE = re.compile(
 _EMOJI_EXTRA = {"\U0001f51f": "10", "\u2295": "o", "\u2299": "o", "\u24ea": "0"}
 # negative circled and negative squared letters ("🅢🅝🅐🅟", "🅂" folds by NFKC already)
 _EMOJI_EXTRA.update({chr(base + i): chr(ord("a") + i) for base in (0x1F150, 0x1F170) for i in range(26)})
+# the Arabic and the ideographic comma are commas ("صفر خمسة، اثنين", "ゼロ、イチ")
+_EMOJI_EXTRA.update({"\u060c": ",", "\u3001": ","})
 
 
 @cache
@@ -397,7 +399,8 @@ class NumberReader:
         """Alphanumeric runs that may hold a number: digits first, or the first two letters of a
         number word, or a one-letter number word ("o", "l") first. Other runs are skipped."""
         starts = [*self.prefixes, *(w for w in self.words if len(w) == 1)]
-        return re.compile(r"(?<![a-z0-9])(?=\d|" + trie_alternation(starts) + r")[a-z0-9]+")
+        # (letters of any script: Russian and Arabic number words are read too)
+        return re.compile(r"(?<![^\W_])(?=\d|" + trie_alternation(starts) + r")[^\W_]+")
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon) -> NumberReader:
@@ -473,7 +476,7 @@ class NumberReader:
         return best[n]
 
 
-_RUN = re.compile(r"[a-z0-9]+")
+_RUN = re.compile(r"[^\W_]+")  # a word of any script
 # The words that join tens and a unit ("cincuenta y dos", "trinta e quatro", "trente et un"), and
 # everything that may ("thirty four", "trente-quatre")
 _TENS_CONJUNCTIONS = frozenset({" y ", " e ", " et ", "-et-"})

@@ -17,6 +17,11 @@ POSITIVES = [
     pos("last time it blocked me so: five one zero then seven four eight then 0 0 3 9",
         ["five one zero then seven four eight then 0 0 3 9"], P),
     pos("number is 2 0 6 (space) 7 7 3 (space) 1 4 8 0", ["2 0 6 (space) 7 7 3 (space) 1 4 8 0"], P),
+    # tenth session (u10a): number words in Russian and Arabic (the Arabic comma is a comma)
+    pos("номер: восемь девятьсот двенадцать, три четыре пять, шесть семь, восемь девять",
+        ["восемь девятьсот двенадцать, три четыре пять, шесть семь, восемь девять"], P),
+    pos("رقمي: صفر خمسة واحد، اثنين ثلاثة أربعة، خمسة ستة سبعة",
+        ["صفر خمسة واحد، اثنين ثلاثة أربعة، خمسة ستة سبعة"], P),
     # tenth session (u10a): "dash" between digit groups
     pos("my number is 0 8 1 2 dash 3 3 4 4 dash 5 5 6 6", ["0 8 1 2 dash 3 3 4 4 dash 5 5 6 6"], P),
     pos("mon tel : zéro sept, double six, trente et un, vingt-deux, quatre-vingt-dix",
@@ -98,6 +103,10 @@ POSITIVES = [
 
 NEGATIVES = [
     neg("the score was 3 dash 2 and then 4 dash 1 in the 2019 final"),
+    neg("у меня пять кошек и две собаки, а брату семь лет и восемь месяцев"),
+    neg("в классе двадцать три ученика, пять учителей, девять кабинетов и три этажа"),
+    neg("عندي ثلاثة اخوة، واحد منهم عمره خمسة وعشرين"),
+    neg("اشتريت اربعة كتب، ستة اقلام، وسبعة دفاتر"),
     neg("ages 12 dash 15 and 16 dash 18 welcome"),
     neg("i was five then six then seven years old"),
     neg("we did three sets then four sets then five sets of ten"),

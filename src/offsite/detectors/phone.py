@@ -36,7 +36,7 @@ _RUN = re.compile(rf"\+*\(?\d(?:{_SEPARATORS}{{0,12}}\d)*\)?")
 # disjoint: seven digits chained by short separator stretches lie in one run). One search
 # instead of counting the digits of every run of a long text.
 _SEVEN_DIGIT_RUN = re.compile(rf"\d(?:{_SEPARATORS}{{0,12}}\d){{6}}")
-_CHAIN_TOKEN = re.compile(r"\d+|[a-z]+")
+_CHAIN_TOKEN = re.compile(r"\d+|[^\W\d_]+")  # (words of any script: Russian, Arabic)
 _SINGLE_DIGIT = re.compile(r"(?<!\d)\d(?!\d)")
 _SEPARATOR = re.compile(_SEPARATORS)
 _GROUP = re.compile(r"\d+")
