@@ -62,8 +62,18 @@ def fresh_database(url: str) -> Iterator[str]:
     try:
         yield make_url(url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with psycopg.connect(_libpq(url), autocommit=True, connect_timeout=5) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # An autovacuum worker (the server's own role) may be on the fresh database: FORCE may not
+        # end it ("must be a member of the role whose process is being terminated"); it finishes
+        # within moments, so the drop is tried again.
+        for attempt in range(20):
+            try:
+                with psycopg.connect(_libpq(url), autocommit=True, connect_timeout=5) as admin:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                break
+            except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+                if attempt == 19:
+                    raise
+                time.sleep(0.25)
 
 
 def _bindir() -> Path:

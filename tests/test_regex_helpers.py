@@ -74,11 +74,12 @@ def test_a_match_only_starts_where_its_beginnings_admit(text: str) -> None:
         assert found.admits(text, match.start())
 
 
-def test_every_solicitation_rule_but_four_is_tried_at_word_starts_only() -> None:
+def test_every_solicitation_rule_is_tried_at_word_starts_only_but_a_few() -> None:
     detector = next(d for d in Guard().detection.detectors if d.name == "solicitation")
     unanchored = sorted({r.id for r in detector.rules if r.beginnings is None})  # type: ignore[attr-defined]
-    # alternatives of the first two begin with punctuation or a bare "#", those of the other two
-    # with letters outside a-z (Japanese and Korean write no spaces between words): searched
-    # through the sentence
+    # alternatives of the first and the third begin with punctuation or a bare "#", those of the
+    # others with letters outside a-z (Japanese, Chinese, Korean and Thai write no spaces between
+    # words): searched through the sentence
     assert unanchored == ["ask.platform_question", "ask.platform_ru_ar", "ask.reach_you_elsewhere",
-                          "offer.elsewhere_ja_ko"]
+                          "offer.elsewhere_ar", "offer.elsewhere_cjk", "offer.elsewhere_ja_ko",
+                          "offer.elsewhere_other_scripts", "offer.elsewhere_ru_uk"]

@@ -70,8 +70,10 @@ def _confusable_map() -> dict[str, str]:
     return table
 
 
-# Hangul syllables, hiragana, katakana (and its phonetic extensions and half-width forms)
-_SYLLABIC = re.compile("[\uac00-\ud7a3\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9d]")
+# Hangul syllables, hiragana, katakana (and its phonetic extensions and half-width forms), and
+# the scripts whose vowel signs are marks of their own (Devanagari, Bengali, Thai): dropped as
+# accents, "ไอดี" would be "ไอด" and "डॉट" "डट"
+_SYLLABIC = re.compile("[\uac00-\ud7a3\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9d\u0900-\u09ff\u0e00-\u0e7f]")
 
 
 @cache
@@ -82,7 +84,7 @@ def fold_char(char: str) -> str:
     if char in _EMOJI_EXTRA:
         return _EMOJI_EXTRA[char]
     category = unicodedata.category(char)
-    if category == "Mn" or category == "Me":
+    if (category == "Mn" or category == "Me") and not _SYLLABIC.match(char):
         return ""
     if category == "Nd" or category == "No":
         value = unicodedata.digit(char, None)
@@ -96,8 +98,8 @@ def fold_char(char: str) -> str:
     if name.startswith("REGIONAL INDICATOR SYMBOL LETTER "):
         return name[-1].lower()
     if _SYLLABIC.match(char):
-        # Hangul syllables and kana stay whole (decomposed, "카톡" would be jamo and "ゼロ" would
-        # lose its voicing mark: neither would read as the word it is); half-width kana widen
+        # stay whole (decomposed, "카톡" would be jamo and "ゼロ" would lose its voicing mark:
+        # neither would read as the word it is); half-width kana widen
         return unicodedata.normalize("NFKC", char)
     decomposed = unicodedata.normalize("NFKD", char)
     out = []

@@ -11,6 +11,11 @@ from ._support import check_negative, check_positive, detector, guard, neg, pos
 E = Kind.EMAIL
 
 POSITIVES = [
+    # tenth session (u10a, u10c): "at" and "dot" in more languages
+    pos("пиши на пошту taras.vovk равлик gmail крапка com", ["taras.vovk равлик gmail крапка com"], E),
+    pos("邮箱 mengmeng2006 艾特 qq 点 com", ["mengmeng2006 艾特 qq 点 com"], E),
+    pos("메일 주소 haneul.k 골뱅이 naver 닷 com 으로 보내", ["haneul.k 골뱅이 naver 닷 com"], E),
+    pos("המייל שלי itay.b שטרודל gmail נקודה com", ["itay.b שטרודל gmail נקודה com"], E),
     pos("email: rizky titik pratama et gmail titik com", ["rizky titik pratama et gmail titik com"], E),
     pos("mailim ece.aydin et gmail nokta com", ["ece.aydin et gmail nokta com"], E),
     pos("type it with dashes: g-r-e-t-a-.-l-o-w-e-@-y-a-h-o-o-.-c-o-m", ["g-r-e-t-a-.-l-o-w-e-@-y-a-h-o-o-.-c-o-m"], E),

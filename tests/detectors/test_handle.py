@@ -15,6 +15,8 @@ POSITIVES = [
     # tenth session (u10a): "s/c" names snapchat; Korean names of services read as words
     pos("[not allowed to say but: s/c = ember.fox.22]", ["ember.fox.22"], H),
     pos("카톡: minji_0412", ["minji_0412"], H),
+    pos("17 лет, люблю аниме и котов 🐱 тгк: kotya_mur", ["kotya_mur"], H),
+    pos("малюю і плачу 🎨 інст: sonya.malyuye", ["sonya.malyuye"], H),
     # ninth session (u9e, profiles): a name alone between a bio's separators; "»" and "~" after a platform
     pos("jay • 20 • gemini • jaythedreamer__", ["jaythedreamer__"], H, Surface.PROFILE),
     pos("aria | 18 | ♐ | aria.lux_", ["aria.lux_"], H, Surface.PROFILE),
@@ -114,6 +116,7 @@ POSITIVES = [
 NEGATIVES = [
     # tenth session (u10a): an @name of this site, a few words before "on here" / "in the ... room"
     neg("@luna.tic is my bestie on here 💕 go say hi to her in the art room"),
+    neg("видалила інстаграм, бо постійно порівнюю себе з іншими"),
     neg("she/her • 20 • ravenclaw • INFP", Surface.PROFILE),
     neg("v2.0 | node.js dev | coffee", Surface.PROFILE),
     neg("ph.d student | 27 | b.a. psychology", Surface.PROFILE),

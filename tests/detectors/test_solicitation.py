@@ -54,6 +54,26 @@ POSITIVES = [
     pos("teamspeak or discord whichever u have, mine is grimoire_g on both", ["mine is grimoire_g on both"], S),
     pos("pokemon go trainer code: 4471 9920 3385", ["trainer code: 4471 9920 3385"], S),
     pos("near Elmwood Park, the blue house on Cortland St, wave if u see me", ["the blue house on Cortland St"], S),
+    # tenth session: first seen in the u10c set (the languages covered least: 14 of them)
+    pos("ребят кто из мск, давайте встретимся в субботу где-нибудь в центре", ["давайте встретимся"], S),
+    pos("может созвонимся по дискорду? голосом проще объяснить", ["созвонимся"], S),
+    pos("скинь свой вайбер, я тебе напишу", ["скинь свой вайбер"], S),
+    pos("а в тебе є вайбер? тут незручно, кинь номер", ["кинь номер"], S),
+    pos("ممكن نتقابل بكرة في الكافيه اللي جنب الجامعة؟", ["نتقابل"], S),
+    pos("خلينا نكمل الكلام على الماسنجر، ابحث عن اسمي وضيفني", ["نكمل الكلام على", "ضيفني"], S),
+    pos("3andak snap? 5alina nkamel hnak", ["3andak snap", "nkamel hnak"], S),
+    pos("ここじゃ話しづらいからLINEで話そ？", ["LINEで話そ"], S),
+    pos("大阪の人いる？オフ会しようよ", ["オフ会"], S),
+    pos("우리 디코로 옮길래? 여기 불편함", ["디코로 옮길래"], S),
+    pos("인스타 아이디 알려줘, 디엠할게", ["아이디 알려줘"], S),
+    pos("我们加个QQ聊吧，这里不方便", ["加个QQ"], S),
+    pos("你在上海吗？周末要不要出来见个面", ["见个面"], S),
+    pos("bạn có zalo ko? nhắn bên đó cho tiện", ["nhắn bên đó"], S),
+    pos("ใครอยู่เชียงใหม่บ้าง นัดเจอกันไหม", ["นัดเจอ"], S),
+    pos("nipe namba yako nikupigie usiku", ["nipe namba"], S),
+    pos("yaar insta pe baat karte hain na, yahan maza nahi aa raha", ["insta pe baat karte hain"], S),
+    pos("יש לך טלגרם? בוא נמשיך שם", ["נמשיך שם"], S),
+    pos("έχεις insta; να τα πούμε εκεί καλύτερα", ["να τα πούμε εκεί"], S),
     # tenth session: first seen in the u10a set (a week of a big site, 16 languages)
     pos("ここじゃなくて別のアプリで話さない？", ["別のアプリで"], S),
     pos("渋谷のハチ公前で土曜に会おうよ", ["に会おう"], S),
@@ -293,6 +313,10 @@ POSITIVES = [
 
 NEGATIVES = [
     # tenth session: the new rules' look-alikes
+    neg("люблю кофе, книги и тишину ☕ 23 года. пишите в личку тут, отвечаю не сразу"),
+    neg("また明日このルームで会おうね、21時くらい"),
+    neg("Mera ex sirf WhatsApp pe baat karta hai"),
+    neg("i was offline all weekend, sorry"),
     neg("다음에 또 여기서 얘기하자"),
     neg("이 방에 있어?"),
     neg("오늘 학교에서 친구를 만났어"),

@@ -14,9 +14,11 @@ from offsite.spans import SpanSet
 from offsite.wordtrie import trie_alternation
 
 # the "@" and "." read aloud: English, Spanish/Portuguese, French, Italian, German, Dutch, Polish,
-# Turkish, Swedish
-_AT_WORDS = r"at|arroba|arobase|chiocciola|klammeraffe|atsign|apenstaartje|apestaartje|malpa|małpa|собака|et isareti|snabel-a"
-_DOT_WORDS = r"dot|period|punto|ponto|point|punkt|ponte|pto|punt|kropka|nokta|titik|точка"
+# Turkish, Swedish, Russian, Ukrainian, Japanese, Korean, Chinese, Vietnamese (accents stripped),
+# Hebrew, Greek
+_AT_WORDS = (r"at|arroba|arobase|chiocciola|klammeraffe|atsign|apenstaartje|apestaartje|malpa|małpa|собака|et isareti|snabel-a"
+              r"|собачка|равлик|アット|あっと|골뱅이|艾特|a cong|שטרודל|παπάκι|παπακι")
+_DOT_WORDS = r"dot|period|punto|ponto|point|punkt|ponte|pto|punt|kropka|nokta|titik|точка|крапка|ドット|닷|点|點|cham|נקודה|τελεία|τελεια"
 _OPEN, _CLOSE = r"[\[(<{]", r"[\])>}]"
 _LOCAL = r"[a-z0-9_](?:[a-z0-9._%+\-]{0,63}[a-z0-9_])?"
 _LABEL = r"[a-z0-9\u00c0-\uffff](?:[a-z0-9\-\u00c0-\uffff]{0,61}[a-z0-9\u00c0-\uffff])?"

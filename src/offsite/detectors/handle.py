@@ -392,7 +392,11 @@ class HandleDetector(Detector):
             # "I"; after them only a handle-shaped name counts
             ambiguous_link = link_text in _AMBIGUOUS_LINKS and not shaped and not strong and (
                 link_text != "e" or "\u00e9" not in original[slice(*alpha.to_original(after.start("link"), after.end("link")))])
-            if compound or quoted_word or ambiguous_link:
+            # "видалила інстаграм, бо ...": a word of another script (folded to look-alike Latin
+            # letters in this view, "6o"), no user name
+            typed = original[slice(*joined.to_original(start, end))]
+            foreign_word = not strong and typed.isalpha() and not typed.isascii() and not _latin(typed)
+            if compound or quoted_word or ambiguous_link or foreign_word:
                 conf = 0.0  # "my insta is 'toxic'": a quoted ordinary word
             elif strong:
                 conf = 0.9
@@ -551,3 +555,9 @@ class HandleDetector(Detector):
 def _known_names(context: Context) -> set[str]:
     """The on-site usernames the caller passed, as they appear after "@" (lower case)."""
     return {u.lower().lstrip("@") for u in context.known_usernames}
+
+
+def _latin(word: str) -> bool:
+    """True when ``word`` holds a Latin letter, in any style ("jane", "ʙʀᴀᴍʙʟᴇ", "ｊａｎｅ", "𝐜𝐡𝐞𝐫𝐫𝐲")."""
+    return any(c.isascii() or "LATIN" in unicodedata.name(c, "") or unicodedata.normalize("NFKC", c).isascii()
+               for c in word if c.isalpha())

@@ -109,7 +109,9 @@ _NOT_PHONE_WORDS = re.compile(
     r"transaction|confirmation|member id|employee|student id|id number|tax|taxpayer|vat|"
     r"reisepass|fahrerlaubnis|ni number|insurance|dvla|bank|wallet|crypto|ip|version|"
     r"build|model|isin|sku|upc|ean|imei|pin|otp|(?<!area )code|mrn|claim|nhs|sin is|sin number|sin no|medicare|medicaid|patient|health|"
-    r"aba|swift|bic|sort code|vin|plate|registration|cpf|cnpj|rg|dni|nie|nif|curp|rfc|tfn|abn|pps|pesel|steuer)\b"
+    r"aba|swift|bic|sort code|vin|plate|registration|cpf|cnpj|rg|dni|nie|nif|curp|rfc|tfn|abn|pps|pesel|steuer|"
+    # student and exam numbers, tracking numbers (Chinese, Korean, Vietnamese, Russian)
+    r"学号|學號|学籍号|准考证号|수험번호|학번|ma sinh vien|ma so sinh vien|mssv|трек|треком|трек-номер)\b"
 )
 
 
