@@ -60,7 +60,7 @@ from offsite.detectors.solicitation import SENTENCE
 from offsite.normalize import View, Views
 
 PROTOTYPES = ("segment_cache", "phone_bound", "solicitation_gate", "mention_gate")
-_TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"[^\W_]+")  # words of any script (Russian and Arabic number words too)
 _STRETCHED = re.compile(r"([a-z])\1{2,}(?![a-z0-9])")
 
 
