@@ -26,7 +26,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Sequence, Set
+from collections.abc import Iterable, Sequence, Set
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +47,8 @@ _parser = _optional("re._parser")
 
 log = logging.getLogger("offsite.prefilter")
 
-#: changes whenever the rewrite does, so that no database of an older rewrite is loaded
-_REWRITE_VERSION = 3
+#: changes whenever the rewrite (or how patterns are compiled) does, so that no database of an older one is loaded
+_REWRITE_VERSION = 4
 _ASCII_LETTERS = frozenset(range(ord("a"), ord("z") + 1)) | frozenset(range(ord("A"), ord("Z") + 1))
 _NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
 
@@ -268,15 +268,59 @@ def _compile(converted: list[tuple[int, bytes, int]]) -> tuple[Any, set[int]]:
         return _database(converted), set()
     except _hs.error:
         pass
-    # find the patterns it will not take, one by one (only when some fail)
+    # find the patterns it will not take, one by one (only when some fail); a pattern too long
+    # for it is tried again as its top-level alternatives, one expression each under its id
     kept, rejected = [], set()
     for item in converted:
+        parts = [item]
         try:
             _database([item])
-            kept.append(item)
         except _hs.error:
-            rejected.add(item[0])
+            parts = [(item[0], branch, item[2]) for branch in _top_level_branches(item[1])]
+            try:
+                if len(parts) < 2:
+                    raise
+                _database(parts)
+            except _hs.error:
+                rejected.add(item[0])
+                continue
+        kept.extend(parts)
     return (_database(kept) if kept else None), rejected
+
+
+def _unique(branches: Iterable[str]) -> list[str]:
+    """``branches`` without repeats, in order."""
+    return list(dict.fromkeys(branches))
+
+
+def _top_level_branches(pattern: bytes) -> list[bytes]:
+    """``pattern`` split at its top-level ``|`` (outside groups and classes); one part when it
+    has none. Their union matches where the pattern does."""
+    parts: list[bytes] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(pattern):
+        char = pattern[i : i + 1]
+        if char == b"\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != b"]"
+        elif char == b"[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == b"^":
+                i += 1
+            if pattern[i + 1 : i + 2] == b"]":
+                i += 1  # a "]" first in a class is a member
+        elif char == b"(":
+            depth += 1
+        elif char == b")":
+            depth -= 1
+        elif char == b"|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
 
 
 def _database(items: list[tuple[int, bytes, int]]) -> Any:
@@ -325,7 +369,7 @@ class _Rewriter:
         c = _c
         assert c is not None
         if len(items) == 1 and items[0][0] is c.BRANCH:
-            return "(?:" + "|".join(self.top(list(b)) for b in items[0][1][1]) + ")"
+            return "(?:" + "|".join(_unique(self.top(list(b)) for b in items[0][1][1])) + ")"
         head: list[str] = []
         while self.whole_text and items and (edge := self._edge(items[0], behind=True)) is not None:
             head.append(edge)
@@ -371,7 +415,9 @@ class _Rewriter:
         if op is c.ANY:
             return "[^\\n]" if not dotall else "[\\x00-\\xff]"
         if op is c.BRANCH:
-            return "(?:" + "|".join(self.sequence(list(b), caseless, dotall) for b in av[1]) + ")"
+            # (branches that read alike once other scripts are one byte a character, "дискорд"
+            # and "телеграм", are written once: shorter, and under Hyperscan's length limit)
+            return "(?:" + "|".join(_unique(self.sequence(list(b), caseless, dotall) for b in av[1])) + ")"
         if op is c.SUBPATTERN:
             group, add_flags, del_flags, pattern = av
             inner_caseless = (caseless or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE

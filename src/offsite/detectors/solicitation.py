@@ -64,11 +64,12 @@ _BEGINNINGS_KEPT = 4096
 @dataclass(frozen=True, slots=True)
 class _Combined:
     """How a sentence with some gate words is tried: where the anchored rules among them can
-    begin (word starts with one of their beginnings), and whether one of them may begin
-    anywhere (then the alternation of such rules is searched through the sentence)."""
+    begin (word starts with one of their beginnings), and which of them may begin anywhere
+    (the alternation of those the compiled scan leaves possible is searched through the
+    sentence)."""
 
     positions: re.Pattern[str] | None
-    search_all: bool
+    anywhere: tuple[int, ...]
 
 
 
@@ -133,13 +134,13 @@ class SolicitationDetector(Detector):
         every_rule = tuple(range(len(self.rules)))
         # a gate word no rule spells out literally (spelled through regex syntax) keeps every rule
         self.rules_by_word = {w: tuple(by_word[w]) if w in by_word else every_rule for w in self.gate}
-        # Every rule is in one of two alternations, each compiled once (here, not in the first
-        # request that needs it): those tried only where their matches can begin, and those
-        # searched through a sentence. A sentence lacking a rule's gate words cannot match it.
+        # Rules are tried where their matches can begin, or searched through a sentence (those
+        # whose alternatives begin with punctuation or letters outside a-z). A sentence lacking
+        # a rule's gate words cannot match it.
         anchored = tuple(i for i, rule in enumerate(self.rules) if rule.beginnings is not None)
-        anywhere = tuple(i for i, rule in enumerate(self.rules) if rule.beginnings is None)
         self._anchored = anchored
-        self._searched = (self._alternation(anywhere), anywhere)
+        # the alternation of the rules searched through a sentence, per set of such rules
+        self._searched: BoundedMemo[tuple[int, ...], re.Pattern[str]] = BoundedMemo(self._alternation, 256)
         # At a position, only the anchored rules whose matches can begin with its first two
         # characters and that the compiled scan left possible are tried, one by one in rule
         # order. Each rule is compiled alone when first tried: alternations of the rules of each
@@ -234,10 +235,13 @@ class SolicitationDetector(Detector):
                     if hit is not None:
                         found.append((pos, *hit))
                         reached = hit[0]
-            if combined.search_all:
-                # rules that may begin anywhere see the sentence alone ("^" is its start)
-                searched, rules = self._searched
-                found.extend((first + m.start(), first + m.end(), rules[int((m.lastgroup or "r0")[1:])])
+            anywhere = tuple(i for i in combined.anywhere if i in possible)
+            if anywhere:
+                # rules that may begin anywhere see the sentence alone ("^" is its start); only
+                # those the compiled scan left possible (the others match nowhere in the text,
+                # so the alternation finds the same matches without them)
+                searched = self._searched(anywhere)
+                found.extend((first + m.start(), first + m.end(), anywhere[int((m.lastgroup or "r0")[1:])])
                              for m in searched.finditer(sentence.group()))
                 found.sort(key=lambda f: (f[0], f[2]))
             yield from found
@@ -253,7 +257,7 @@ class SolicitationDetector(Detector):
             begins = begins | (self.rules[i].beginnings or begins)
         positions = (re.compile(r"\b(?=" + trie_alternation(begins.pairs | begins.singles) + ")")
                      if begins else None)
-        return _Combined(positions, any(self.rules[i].beginnings is None for i in indices))
+        return _Combined(positions, tuple(i for i in indices if self.rules[i].beginnings is None))
 
     def _rules_at(self, text: str, pos: int) -> tuple[int, ...]:
         """The anchored rules that may match at ``pos`` (their beginnings admit its first two
