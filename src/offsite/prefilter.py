@@ -268,59 +268,20 @@ def _compile(converted: list[tuple[int, bytes, int]]) -> tuple[Any, set[int]]:
         return _database(converted), set()
     except _hs.error:
         pass
-    # find the patterns it will not take, one by one (only when some fail); a pattern too long
-    # for it is tried again as its top-level alternatives, one expression each under its id
+    # find the patterns it will not take, one by one (only when some fail)
     kept, rejected = [], set()
     for item in converted:
-        parts = [item]
         try:
             _database([item])
+            kept.append(item)
         except _hs.error:
-            parts = [(item[0], branch, item[2]) for branch in _top_level_branches(item[1])]
-            try:
-                if len(parts) < 2:
-                    raise
-                _database(parts)
-            except _hs.error:
-                rejected.add(item[0])
-                continue
-        kept.extend(parts)
+            rejected.add(item[0])
     return (_database(kept) if kept else None), rejected
 
 
 def _unique(branches: Iterable[str]) -> list[str]:
     """``branches`` without repeats, in order."""
     return list(dict.fromkeys(branches))
-
-
-def _top_level_branches(pattern: bytes) -> list[bytes]:
-    """``pattern`` split at its top-level ``|`` (outside groups and classes); one part when it
-    has none. Their union matches where the pattern does."""
-    parts: list[bytes] = []
-    depth, start, i, in_class = 0, 0, 0, False
-    while i < len(pattern):
-        char = pattern[i : i + 1]
-        if char == b"\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != b"]"
-        elif char == b"[":
-            in_class = True
-            if pattern[i + 1 : i + 2] == b"^":
-                i += 1
-            if pattern[i + 1 : i + 2] == b"]":
-                i += 1  # a "]" first in a class is a member
-        elif char == b"(":
-            depth += 1
-        elif char == b")":
-            depth -= 1
-        elif char == b"|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    parts.append(pattern[start:])
-    return parts
 
 
 def _database(items: list[tuple[int, bytes, int]]) -> Any:

@@ -184,16 +184,7 @@ class BodySizeLimitMiddleware:
                 return
             chunks.append(body)
             more = bool(message.get("more_body", False))
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, _replay(b"".join(chunks), receive), send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         self.metrics.record_rejection("too_large")
@@ -255,11 +246,15 @@ class CheckFastPath:
         principal = authenticate(runtime, token)
         if principal is None or KeyScope.CHECK not in principal.scopes:
             return False
-        bucket = principal.key_id
-        if principal is ANONYMOUS:
-            client = scope.get("client")
-            bucket = "ip:" + (client[0] if client else "unknown")
-        return runtime.limiter.acquire(bucket) <= 0
+        client = scope.get("client")
+        return runtime.limiter.acquire(_rate_bucket(principal, client[0] if client else None)) <= 0
+
+
+def _rate_bucket(principal: Principal, client_host: str | None) -> str:
+    """Whose rate limit a request counts against: its key's, or without keys its address's."""
+    if principal is ANONYMOUS:
+        return "ip:" + (client_host or "unknown")
+    return principal.key_id
 
 
 async def _read_body(receive: Receive) -> bytes | None:
@@ -471,10 +466,7 @@ def _authorizer(scope: KeyScope) -> Callable[..., Awaitable[Principal]]:
         if scope not in principal.scopes:
             runtime.metrics.record_rejection("forbidden")
             raise HTTPException(403, f"this API key lacks the '{scope.value}' scope")
-        bucket = principal.key_id
-        if principal is ANONYMOUS:
-            bucket = "ip:" + (request.client.host if request.client else "unknown")
-        wait = runtime.limiter.acquire(bucket)
+        wait = runtime.limiter.acquire(_rate_bucket(principal, request.client.host if request.client else None))
         if wait > 0:
             runtime.metrics.record_rejection("rate_limited")
             raise HTTPException(429, "rate limit exceeded for this API key",
