@@ -114,23 +114,29 @@ def build_requests(count: int, seed: int, mix: str = "dev") -> list[bytes]:
     return out
 
 
-async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
-    """Status code and body of one HTTP/1.1 response with a Content-Length."""
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+    """Status code and body of one HTTP/1.1 response with a Content-Length, and whether the
+    server closes the connection after it (``Connection: close``)."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.split(b"\r\n")
     status = int(lines[0].split(b" ", 2)[1])
     length = 0
+    closing = False
     for line in lines[1:]:
-        if line[:15].lower() == b"content-length:":
+        name = line[:15].lower()
+        if name == b"content-length:":
             length = int(line[15:].strip())
+        elif name.startswith(b"connection:") and line[11:].strip().lower() == b"close":
+            closing = True
     body = await reader.readexactly(length) if length else b""
-    return status, body
+    return status, body, closing
 
 
 async def connection(port: int, requests: list[bytes], deadline: float, budget: list[int], offset: int) -> Stats:
     """One keep-alive connection sending requests back to back until the deadline or budget."""
     stats = Stats()
     reader, writer = await asyncio.open_connection(HOST, port)
+    reopen = False
     i = offset
     try:
         while time.perf_counter() < deadline and budget[0] > 0:
@@ -139,8 +145,12 @@ async def connection(port: int, requests: list[bytes], deadline: float, budget: 
             i += 1
             start = time.perf_counter()
             try:
+                if reopen:  # the server closed it after its last answer: a new one (timed with this request)
+                    writer.close()
+                    reader, writer = await asyncio.open_connection(HOST, port)
+                    reopen = False
                 writer.write(request)
-                status, body = await read_response(reader)
+                status, body, reopen = await read_response(reader)
             except (OSError, asyncio.IncompleteReadError, ValueError):
                 stats.errors += 1
                 writer.close()

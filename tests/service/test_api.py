@@ -384,3 +384,47 @@ def test_socket_level_garbage_does_not_crash_the_server(server: Server, client: 
         sock.sendall(b"THIS IS NOT HTTP\r\n\r\n")
         sock.recv(1024)
     assert client.get("/healthz").status_code == 200
+
+
+def _raw_check(sock: socket.socket, text: str) -> tuple[bytes, bool]:
+    """One POST /v1/check on an open connection: the response head, and whether the server
+    then closed the connection."""
+    body = json.dumps({"text": text}).encode()
+    sock.sendall(b"POST /v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, rest = data.partition(b"\r\n\r\n")
+    length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
+    while len(rest) < length:
+        rest += sock.recv(65536)
+    closed = False
+    if b"connection: close" in head.lower():
+        sock.settimeout(5)
+        closed = sock.recv(1) == b""
+    return head, closed
+
+
+@pytest.mark.parametrize(("setting", "closes_after"), [("3", 3), ("0", None)])
+def test_keep_alive_connections_are_recycled(tmp_path: pathlib.Path, setting: str, closes_after: int | None) -> None:
+    """After ``keepalive_requests`` answers on one connection the server says
+    ``Connection: close`` and closes it, so that clients open a new one (which another worker may
+    accept); 0 keeps connections open."""
+    srv = start_server(tmp_path, env={"OFFSITE_KEEPALIVE_REQUESTS": setting}, args=("--workers", "2"))
+    try:
+        host, port = srv.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            for n in range(1, 6):
+                head, closed = _raw_check(sock, "hello, how was your day?")
+                assert head.startswith(b"HTTP/1.1 200")
+                assert closed == (n == closes_after), n
+                if closed:
+                    break
+            else:
+                assert closes_after is None
+        with httpx.Client(base_url=srv.url, timeout=10) as http:  # clients reconnect on their own
+            answers = [http.post("/v1/check", json={"text": f"call me 555 019 44{n:02d}"}) for n in range(7)]
+        assert all(a.status_code == 200 and a.json()["flagged"] for a in answers)
+    finally:
+        srv.stop()

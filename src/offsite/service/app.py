@@ -125,6 +125,48 @@ class RequestMetricsMiddleware:
             self.metrics.record_request(template, scope["method"], status, time.perf_counter() - start)
 
 
+class KeepAliveLimitMiddleware:
+    """Asks a client to close its connection after ``max_requests`` requests on it, with
+    ``Connection: close`` on the last answer (HTTP clients then open a new one).
+
+    Worker processes share one listening socket, and a burst of new connections can all be
+    accepted by one of them (whichever wakes first takes every pending connection) and stay
+    there as long as the clients keep them alive: one worker then does all the work while the
+    others wait. A connection opened again is accepted by a worker that is waiting, most often
+    the less busy one, so recycling them spreads the load over the workers within seconds."""
+
+    #: connections remembered at most (counts of connections that closed on their own are
+    #: forgotten all at once past this)
+    max_tracked = 4096
+
+    def __init__(self, app: ASGIApp, max_requests: int) -> None:
+        self.app = app
+        self.max_requests = max_requests
+        self._served: dict[tuple[str, int], int] = {}  # (client host, port): requests so far
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client = scope.get("client") if scope["type"] == "http" else None
+        if not client:
+            await self.app(scope, receive, send)
+            return
+        key = (client[0], client[1])
+        served = self._served.get(key, 0) + 1
+        if served < self.max_requests:
+            if served == 1 and len(self._served) >= self.max_tracked:
+                self._served.clear()
+            self._served[key] = served
+            await self.app(scope, receive, send)
+            return
+        self._served.pop(key, None)
+
+        async def send_closing(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", ()), (b"connection", b"close")]}
+            await send(message)
+
+        await self.app(scope, receive, send_closing)
+
+
 class LoopbackOnlyMiddleware:
     """With no API key configured (and no insecure flag), refuse clients not on this machine."""
 
@@ -388,6 +430,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if runtime.keyring.empty and not settings.insecure:
         app.add_middleware(LoopbackOnlyMiddleware, metrics=runtime.metrics)
     app.add_middleware(RequestMetricsMiddleware, metrics=runtime.metrics)
+    if settings.keepalive_requests:
+        app.add_middleware(KeepAliveLimitMiddleware, max_requests=settings.keepalive_requests)
     return app
 
 

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     web: bool = True
     #: Number of uvicorn worker processes for ``offsite serve``.
     workers: int = Field(1, ge=1, le=64)
+    #: Requests served on one keep-alive connection before the server asks the client to open a
+    #: new one (``Connection: close`` on the last answer, as nginx's ``keepalive_requests``), so
+    #: that connections spread again over the worker processes; 0 keeps connections forever.
+    keepalive_requests: int = Field(200, ge=0)
     #: Access log (never contains bodies, so never contact values).
     access_log: bool = False
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
