@@ -86,6 +86,9 @@ class NumberLanguage(_Strict):
     weak: tuple[str, ...] = ()
     #: the word that joins a unit before its tens in one word ("und": "einundzwanzig" = 21)
     units_before_tens: str | None = None
+    #: every digit word is also an ordinary word, and three of them in a row (or glued, in a
+    #: script written without spaces) spell a number all the same ("không chín không", "공일공")
+    weak_in_runs: bool = False
 
     def compounds(self) -> dict[str, str]:
         """The unit-before-tens words of this language ("vierunddreissig" = "34"), or none."""

@@ -388,6 +388,9 @@ class NumberReader:
     max_word: int
     #: first two letters of every number and multiplier word (a cheap pre-check)
     prefixes: frozenset[str]
+    #: the weak words of the languages whose numbers are spelled in weak words alone
+    #: (``weak_in_runs``): three of them in a row may be a number
+    run_words: frozenset[str] = frozenset()
 
     @cached_property
     def led_by_digit(self) -> dict[str, str]:
@@ -401,22 +404,33 @@ class NumberReader:
         """Alphanumeric runs that may hold a number: digits first, or the first two letters of a
         number word, or a one-letter number word ("o", "l") first. Other runs are skipped."""
         starts = [*self.prefixes, *(w for w in self.words if len(w) == 1)]
+        # Chinese and Korean glue digits to the words around them ("微信号是五五五零一二三加我"):
+        # three digit characters in a row are a run of their own wherever they stand. (Not the
+        # kana ones: に, し, ご, く are particles and syllables inside kana words; a kana number
+        # is read when it stands apart.)
+        glued = "".join(sorted(w for w in self.run_words if len(w) == 1 and not w.isascii()
+                               and not "\u3040" <= w <= "\u30ff"))
+        inside = f"[{re.escape(glued)}]{{3,}}|" if glued else ""
         # (letters of any script: Russian and Arabic number words are read too)
-        return re.compile(r"(?<![^\W_])(?=\d|" + trie_alternation(starts) + r")[^\W_]+")
+        return re.compile(inside + r"(?<![^\W_])(?=\d|" + trie_alternation(starts) + r")[^\W_]+")
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon) -> NumberReader:
         """Merge every language of the lexicon."""
         words: dict[str, str] = {}
         weak: set[str] = set()
+        run_words: set[str] = set()
         multipliers: dict[str, int] = {}
         for language in lexicon.number_languages.values():
             for word, digits in (*language.digits.items(), *language.compounds().items()):
                 words.setdefault(word, digits)
             weak.update(language.weak)
+            if language.weak_in_runs:
+                run_words.update(language.weak)
             multipliers.update(language.multipliers)
         prefixes = frozenset(w[:2] for w in (*words, *multipliers))
-        return cls(words, frozenset(weak), multipliers, max(len(w) for w in words), prefixes)
+        return cls(words, frozenset(weak), multipliers, max(len(w) for w in words), prefixes,
+                   frozenset(run_words))
 
     def segment(self, run: str) -> list[tuple[str, bool]] | None:
         """Split an alphanumeric run into (digits, is_weak) pieces, or None if it is not made
@@ -448,7 +462,11 @@ class NumberReader:
         pieces = self.segment(run)
         if pieces is None:
             return None, False, 0
-        return _glued_tens("".join(p[0] for p in pieces), pieces), all(p[1] for p in pieces), 0
+        # Glued without spaces, as Chinese, Japanese and Korean write digits ("五五五零一二三",
+        # "공일공"), three words or more make a number whatever each alone could mean (in Latin
+        # letters, glued weak words stay weak: "lolo", "ohoh" are no numbers).
+        weak = all(p[1] for p in pieces) and (len(pieces) < 3 or run.isascii())
+        return _glued_tens("".join(p[0] for p in pieces), pieces), weak, 0
 
     def _segment(self, run: str) -> list[tuple[str, bool]] | None:
         n = len(run)
@@ -654,6 +672,12 @@ def read_number_words(view: View, reader: NumberReader) -> View:
             edits[-1] = french
         elif pending_mult and len(tok_digits) == 1:
             edits.append((mult_start, end, tok_digits * pending_mult))
+        elif (
+            tok_digits == "100" and previous is not None and len(previous[2]) == 1 and previous[2] != "0"
+            and previous[1] == start - 1 and text[previous[1]] == " " and not text[start:end].isdigit()
+        ):
+            # "beş yüz" (Turkish writes hundreds as two words) -> "500", open for "elli beş"
+            edits[-1] = (previous[0], end, previous[2] + "00")
         elif (
             open_previous and previous is not None and text[previous[1] : start] in _TENS_LINKS
             and not text[start:end].isdigit()

@@ -12,6 +12,9 @@ from ._support import check_negative, check_positive, neg, pos
 A = Kind.ADDRESS
 
 POSITIVES = [
+    # eleventh session (u11a): a public place, but someone is told to just show up
+    pos("there's a park at 400 Elm St, i walk my dog there basically every day around 6. "
+        "you could just show up lol", ["400 Elm St"], A),
     pos("I go to the library at 300 N Michigan Ave every saturday, you could come", ["300 N Michigan Ave"], A),
     pos("vivo en la Calle 72 #10-34, Bogotá", ["Calle 72 #10-34"], A),
     pos("mi casa: Cra. 15 No. 88-64", ["Cra. 15 No. 88-64"], A),

@@ -11,6 +11,10 @@ from ._support import check_negative, check_positive, detector, guard, neg, pos
 E = Kind.EMAIL
 
 POSITIVES = [
+    # eleventh session: one symbol for "@" and "."; a mail provider's name in two words
+    pos("k.mendes 🌀 gmail 🌀 com (swap the swirls for the obvious)", ["k.mendes 🌀 gmail 🌀 com"], E),
+    pos("💌 maewrites ⭐ hotmail ⭐ com", ["maewrites ⭐ hotmail ⭐ com"], E),
+    pos("email tomas.rivera.1999 at gee mail if u want to keep talking", ["tomas.rivera.1999 at gee mail"], E),
     # tenth session (u10a, u10c): "at" and "dot" in more languages
     pos("пиши на пошту taras.vovk равлик gmail крапка com", ["taras.vovk равлик gmail крапка com"], E),
     pos("邮箱 mengmeng2006 艾特 qq 点 com", ["mengmeng2006 艾特 qq 点 com"], E),
@@ -62,6 +66,10 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # eleventh session: an address machines send from; symbols that separate other words
+    neg("i got an email from noreply@spotify.com saying my payment failed and i cried"),
+    neg("the bank wrote from no-reply@alerts.example.com again"),
+    neg("my mom 💕 outlook 💕 sucks"),
     neg("toi et moi point com, paul et marie sont partis"),
     neg("samaritans also answer email: jo@samaritans.org, takes a day or so"),
     neg("i was at gmail hq"),

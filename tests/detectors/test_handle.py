@@ -12,6 +12,15 @@ from ._support import check_negative, check_positive, guard, neg, pos
 H = Kind.HANDLE
 
 POSITIVES = [
+    # eleventh session (u11a): a remark in brackets before the name; "@/" so the name is no
+    # link; a nickname in Chinese after a Chinese platform name; a QQ group number; Hinglish
+    pos("ig (the app w the camera lol) = sunflower.kid_", ["sunflower.kid_"], H),
+    pos("hmu on snapp (double p lol) ▶ ryy.ann", ["ryy.ann"], H),
+    pos("ig: @/elenanotelena (the slash is so it doesn't link lol) | 18", ["@/elenanotelena"], H),
+    pos("20岁 | 上海 | 失眠星人 | 小红书：夜猫子小林 | 可以找我倾诉", ["夜猫子小林"], H, Surface.PROFILE),
+    pos("我的微信号：小林", ["小林"], H),
+    pos("睡不着的朋友可以加我们的互助群，群号 555012888，进群请改备注", ["555012888"], H),
+    pos("agar chaho toh discord pe aa jana, mera id hai kabir_404, raat ko online", ["kabir_404"], H),
     # tenth session (u10a): "s/c" names snapchat; Korean names of services read as words
     pos("[not allowed to say but: s/c = ember.fox.22]", ["ember.fox.22"], H),
     pos("카톡: minji_0412", ["minji_0412"], H),
@@ -114,6 +123,13 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # eleventh session: Arabizi and Hinglish words after a platform name, words in brackets
+    neg("mas7t el snapchat 3ashan el ex kan yshof el stories taba3i"),
+    neg("mama 2aret el whatsapp taba3i w sar mashakel kbar bel beit"),
+    neg("i live in sc (south carolina) and it's so humid and lonely out here"),
+    neg("i deleted snap (the app is toxic) and feel better"),
+    neg("my insta (private now) is dead"),
+    neg("微博：不用了"),
     # tenth session (u10a): an @name of this site, a few words before "on here" / "in the ... room"
     neg("@luna.tic is my bestie on here 💕 go say hi to her in the art room"),
     neg("видалила інстаграм, бо постійно порівнюю себе з іншими"),

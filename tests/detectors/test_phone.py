@@ -13,6 +13,22 @@ P = Kind.PHONE
 ZW_NUMBER = "5\u200b5\u200b5 0\u200b1\u200b9 2\u200b3\u200b3\u200b4"
 
 POSITIVES = [
+    # eleventh session (u11a): digits spelled in Vietnamese, Korean, Chinese and Japanese (every
+    # one also an ordinary word or syllable: three in a row, or glued, make a number); hundreds
+    # in two words (Turkish); a number given in parts
+    pos("zalo mình: không chín không, năm năm năm, không một hai ba",
+        ["không chín không, năm năm năm, không một hai ba"], P),
+    pos("번호 공일공 오오오오 공일이삼 으로 문자해", ["공일공 오오오오 공일이삼"], P),
+    pos("我QQ：五五五零一二三四五，加我时备注一下", ["五五五零一二三四五"], P),
+    pos("我的微信号是五五五零一二三四五六加我", ["五五五零一二三四五六"], P),
+    pos("電話番号は ぜろはちぜろ、ごーごーごーぜろ、いちにーさんよん だよ",
+        ["ぜろはちぜろ、ごーごーごーぜろ、いちにーさんよん"], P),
+    pos("+90 beş yüz elli beş 3 1 2 4 4 0 8", ["+90 beş yüz elli beş 3 1 2 4 4 0 8"], P),
+    pos("number ends in 4471, first part is 917 555", ["4471, first part is 917 555"], P),
+    pos("i can't say my number here but it starts 0161, the middle is 496 and it ends 4932",
+        ["0161, the middle is 496 and it ends 4932"], P),
+    pos("the last four are 0166 and the area code is 312 and the middle is 555",
+        ["0166 and the area code is 312 and the middle is 555"], P),
     # ninth session (u9b): groups of spelled digits with fillers between; "(space)"; "trente et un"
     pos("last time it blocked me so: five one zero then seven four eight then 0 0 3 9",
         ["five one zero then seven four eight then 0 0 3 9"], P),
@@ -102,6 +118,15 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # eleventh session: look-alikes of the rows above
+    neg("tôi không biết, năm nay tôi hai mươi tuổi"),
+    neg("이 사이에 오이 삼 일 동안 먹었어"),
+    neg("我今年二十三岁，一九九八年出生"),
+    neg("to to to for for 2023"),
+    neg("lolo ohoh toto 55"),
+    neg("my number is 4, the class starts at 900 and ends at 1130"),
+    neg("the game starts at 1930 and ends 2200, my number one fan"),
+    neg("beş yüz lira verdim, çok pahalı"),
     neg("the score was 3 dash 2 and then 4 dash 1 in the 2019 final"),
     neg("у меня пять кошек и две собаки, а брату семь лет и восемь месяцев"),
     neg("у меня заказ на озоне с треком 80012345678901 потерялся"),

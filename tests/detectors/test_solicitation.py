@@ -18,6 +18,19 @@ from ._support import check_negative, check_positive, neg, pos
 S = Kind.SOLICITATION
 
 POSITIVES = [
+    # eleventh session (u11a)
+    pos("yuk lanjut di tele aja, di sini suka ke-reset chatnya", ["lanjut di tele"], S),
+    pos("mumkin nkammel 7aki 3ala whatsapp? hon kolshi maraqab", ["nkammel 7aki 3ala whatsapp"], S),
+    pos("pa-add naman sa fb, search mo lang Angel Dizon", ["pa-add naman sa fb"], S),
+    pos("add fb mình đi, tên là Trần Minh Anh, avatar con mèo cam", ["add fb mình"], S),
+    pos("cho mình xin zalo nha? nói chuyện ở đây bất tiện quá", ["xin zalo"], S),
+    pos("카톡 아이디 알려줄 수 있어? 여기서 얘기하기 좀 불편해서", ["아이디 알려줄"], S),
+    pos("insta → my @ is the same as here but with _ at the end", ["my @ is the same as here"], S),
+    pos("search kaia dunmore on facebook, profile pic is a cat in a sweater, that's me",
+        ["search kaia dunmore on facebook, profile pic is a cat in a sweater, that's me"], S),
+    pos("i'm on discord a lot, nuvolablu, if u wanna game", ["i'm on discord a lot, nuvolablu, if u wanna"], S),
+    pos("meu @ no insta é o mesmo daqui, me segue lá", ["me segue lá"], S),
+    pos("agar chaho toh discord pe aa jana", ["discord pe aa jana"], S),
     # ninth session: phrasings first seen in the u8e set (written in the eighth, never studied then)
     pos("my snap is my cat's name plus 2009, and my cat's name is Biscuit", ["my snap is my cat's name plus"], S),
     pos("ok my snap is my birthday plus my name here", ["my snap is my birthday plus"], S),
@@ -312,6 +325,12 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # eleventh session: look-alikes of the rows above
+    neg("aku lanjut kuliah di bandung tahun depan"),
+    neg("search for jobs on linkedin every morning, that's my routine now"),
+    neg("i'm on tiktok a lot lately and it makes me feel worse"),
+    neg("what should i call you? doesn't have to be your real name, i just like having a name"),
+    neg("add me as a friend on here if you want, there's a button on my profile"),
     # tenth session: the new rules' look-alikes
     neg("люблю кофе, книги и тишину ☕ 23 года. пишите в личку тут, отвечаю не сразу"),
     neg("また明日このルームで会おうね、21時くらい"),

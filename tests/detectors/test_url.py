@@ -12,6 +12,8 @@ from ._support import check_negative, check_positive, guard, neg, pos
 U, INV = Kind.URL, Kind.INVITE
 
 POSITIVES = [
+    # eleventh session (u11a): a link shortener with a one-letter name
+    pos("🎰 klik s.id/gacor-example88 🔥🔥", ["s.id/gacor-example88"], U),
     pos("join discord.gg/abc123 for the group", ["discord.gg/abc123"], INV),
     pos("https://discord.com/invite/xyz789", ["https://discord.com/invite/xyz789"], INV),
     pos("dsc.gg/janeserver", ["dsc.gg/janeserver"], INV),
@@ -46,6 +48,8 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # eleventh session: a sentence ends with a dot, the next begins with a word that is a suffix
+    neg("Telefono Amico 02 2327 2327, chiamateli se state male, sono gentilissimi. io li ho chiamati due volte"),
     neg("snapchat is gone. instagram is gone. me? thriving."),
     neg("this helped me https://www.additudemag.com/what-is-adhd-symptoms-causes-treatments/"),
     neg("you can find a sliding scale therapist on openpathcollective.org"),

@@ -84,6 +84,7 @@ _CUE = re.compile(
 # "... come find me", "buzz me when you get here": an invitation right after the address
 _CUE_AFTER = re.compile(
     r"[^\n]{0,80}?\b(?:come find me|come over|come by|buzz me|ring the bell|drop by|stop by|visit me|"
+    r"(?:just|could|can|should|wanna)\s+(?:show up|pull up|come through)|(?:can|could)\s+(?:u|you)\s+come|"
     r"kom langs|ven a verme|vem me ver|viens me voir|komm vorbei|gel)\b"
 )
 # words that make "5 miles down the road" talk, not a street name
@@ -130,7 +131,8 @@ class AddressDetector(Detector):
                 continue  # "I walked past 10 Downing Street"
             if not before_cue and _PUBLIC_PLACE_BEFORE.search(original, max(0, match.start() - 40), match.start()) \
                     and _INVITED_BEFORE.search(original, max(0, match.start() - 60), match.start()) is None \
-                    and _INVITED_BEFORE.search(original, match.end(), match.end() + 60) is None:
+                    and _INVITED_BEFORE.search(original, match.end(), match.end() + 60) is None \
+                    and _CUE_AFTER.match(original.lower(), match.end()) is None:
                 continue  # "the food bank at 48 Harbor Road gave me groceries": a public place
             word_before = original[max(0, match.start() - 12) : match.start()].split()[-1:]
             counted = bool(word_before) and word_before[0].lower() in _COUNT_WORDS

@@ -70,6 +70,12 @@ _EMAIL_PREPOSITION = re.compile(
     rf"(?P<domain>{_PROVIDER_NAMES}(?:{_DOT}{_LABEL}){{0,2}})"
 )
 _DOT_SPLIT = re.compile(_DOT)
+# "maewrites ⭐ hotmail ⭐ com", "k.mendes 🌀 gmail 🌀 com": one symbol for both "@" and "."
+_SYMBOL_SEPARATED = re.compile(
+    r"(?<![a-z0-9._%+\-])(?P<local>[a-z0-9][a-z0-9._%+\-]{1,40})[ \t]*"
+    r"(?P<sym>[\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff])\ufe0f?[ \t]*"
+    rf"(?P<provider>{_PROVIDER_WORDS})[ \t]*(?P=sym)\ufe0f?[ \t]*(?P<tld>com|net|org|co|de|fr|es|it|ru|nl|pl)(?![a-z0-9])"
+)
 _IP_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){0,3}")
 _SPELLED_SEPARATOR = re.compile(rf"[ \t]+({_LOCAL_SEPARATOR_WORDS})[ \t]+")
 # "my email is", "e-mail:", "correo:" right before an address
@@ -85,7 +91,7 @@ _AT_WORD = re.compile(rf"\b{_AT_TRIE}\b|\bet(?=[ \t]+(?:{_PROVIDER_WORDS})\b)")
 MAIL_PROVIDERS = frozenset(
     "gmail googlemail hotmail outlook live msn yahoo ymail icloud me aol proton protonmail pm "
     "gmx web yandex mail zoho hey fastmail tutanota tuta uol bol terra wanadoo orange free "
-    "laposte libero virgilio qq 163 126 rediffmail".split()
+    "laposte libero virgilio qq 163 126 rediffmail geemail".split()
 )
 _STOP_LOCAL = frozenset(
     "i im me we you he she they it this that home work school look looking at be am is are was "
@@ -93,6 +99,10 @@ _STOP_LOCAL = frozenset(
     "busy good fine ok okay least most first last all once chat online visit go talk available "
     "yelled laughed looked mad angry smiled".split()
 )
+
+# Addresses that machines send from and nobody reads: quoting one ("an email from
+# noreply@spotify.com said my payment failed") shares no way to reach a person.
+_AUTOMATED_LOCAL = re.compile(r"(?:no|do[._-]?not)[._-]?reply|mailer[._-]?daemon|bounces?|notifications?")
 
 
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
@@ -211,6 +221,8 @@ class EmailDetector(Detector):
             if domain is None or _IP_ADDRESS.fullmatch(domain) is not None:
                 continue  # ("ssh root@192.168.1.10": a login to a machine, not an address)
             value = f"{local}@{domain}"
+            if not spelled_at and _AUTOMATED_LOCAL.fullmatch(local) is not None:
+                continue
             if "." in domain and self.resources.domain_allowed(domain):
                 continue  # crisis lines' and public services' addresses are resources, not contact
             confidence, rule = self._score(local, domain, spelled_at, bracketed)
@@ -226,6 +238,11 @@ class EmailDetector(Detector):
             if not spelled_at and at != "@" and ("." not in domain or spaced_mention) and not provider:
                 confidence, rule = 0.0, "email.spaced_at_sign"  # "tweet @john", "insta @ana.lu": a mention
             yield Candidate(Kind.EMAIL, view, match.start(), end, rule, confidence, value, "email")
+        if not text.isascii():
+            for match in _SYMBOL_SEPARATED.finditer(text):
+                if not taken.covers(match.start()):
+                    yield Candidate(Kind.EMAIL, view, match.start(), match.end(), "email.symbol_separated", 0.85,
+                                    f"{match.group('local')}@{match.group('provider')}.{match.group('tld')}", "email")
 
     def _trim_domain(self, labels: list[str], match: re.Match[str], text: str) -> tuple[str | None, int]:
         """The longest prefix of the domain labels that ends in a known public suffix; without

@@ -20,7 +20,7 @@ from offsite.models import Context, Kind, Surface
 from offsite.normalize import SPACED_SEPARATOR, View, Views
 from offsite.resources import Mention, Resources
 
-_HANDLE = r"@?(?:live:\.?)?[a-z0-9_](?:[a-z0-9_.\-,']{0,40}[a-z0-9_])?(?:#\d{4,5}\b|#[a-z0-9]{2,5}\b)?"
+_HANDLE = r"@?(?:(?<=@)/)?(?:live:\.?)?[a-z0-9_](?:[a-z0-9_.\-,']{0,40}[a-z0-9_])?(?:#\d{4,5}\b|#[a-z0-9]{2,5}\b)?"
 # emoji and decorations between a label and a name ("ig ➜ ˚✧ starlitdaisy ✧˚")
 _GAP = r"[ \t]*(?:[\u2190-\u21ff\u2600-\u27bf\U0001f300-\U0001faff\u02da\u00b7\u2022\u2219\u22b9\u22c6\u27e1\uff61\ufe0f][ \t]*){0,4}"
 #: a number with a unit, not a user name: times, counts, ordinals, measures ("2am", "10k", "3rd")
@@ -28,21 +28,28 @@ _QUANTITY = re.compile(
     r"\d+(?:[.,:]\d+)?(?:am|pm|k|m|mil|b|km|mi|kg|kgs|lb|lbs|g|mg|ml|h|hr|hrs|min|mins|s|sec|secs|st|nd|rd|th"
     r"|x|yo|yr|yrs|y|d|w|wk|wks|cm|mm|ft|in|gb|mb|tb|fps|hz|p)"
 )
-_ARROW = re.compile(r"[\u2190-\u21ff\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?")
+_ARROW = re.compile(r"[\u2190-\u21ff\u25b6\u25ba\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?")
 #: a character that makes a name handle-shaped ("jane_d", "moon.child", "kai07")
 _MARKED = re.compile(r"[_.0-9]")
 # After the platform word: optional "id/username", then "is", ":", "=", "-", "(" ...
 _AFTER = re.compile(
+    # (a remark in brackets may stand between: "ig (the app w the camera lol) = sunflower.kid_")
+    r"(?:[ \t]*\((?=[^()\n]*[ \t])[^()\n]{3,40}\)(?=[ \t]*(?:=|:|->|is\b|[\u2190-\u21ff\u25b6\u25ba\u2794-\u27bf])))?"
     r"[ \t]*(?:,[ \t]*(?=[a-z@]))?(?:[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?[ \t]*){0,2}(?:(?P<label>(?:id|name|username|user name|user|handle|acc|account|addy|tag"
     r"|friend code|code|ign|gamertag)\b|@)[ \t]*)?"
     r"(?P<link>(?:,[ \t]*)?(?:is|'s|s|es|ist|e|est|c'est|cest|c est|its|it's|it is|me[ \t]+at|me[ \t]+on|me,?[ \t]+i'?m|at|me|as|under"
     r"|i'?m|soy|sou|ich bin|sono|iz|sous le nom de|sous le pseudo|unter dem namen|con el nombre de"
     r"|como|comme|als|both|everywhere|on both|on all|on all of them|aku|gue|gw|ku)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
-    r"|=>|\(|\[|\"|\u00bb|~|[\u2190-\u21ff\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?)?"
+    r"|=>|\(|\[|\"|\u00bb|~|[\u2190-\u21ff\u25b6\u25ba\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?)?"
     # "my kik is literally just fernbrook"
     r"(?:[ \t]*(?:literally|just|simply|actually)(?=[ \t])){0,2}"
     rf"{_GAP}(?P<open>[(\[\"'\u2018\u201c]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_])|\$(?=[a-z]))?"
     rf"(?P<handle>{_HANDLE})"
+)
+# a nickname in CJK script after a platform word and a colon: "小红书：夜猫子小林 |", "微信号: 小林"
+_NATIVE_NAME_AFTER = re.compile(
+    r"[ \t]*(?P<label>号|號|帐号|账号|賬號|帳號|아이디|id)?[ \t]*[:=][ \t]*"
+    r"(?P<name>[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,12})(?=[ \t]*(?:[|/,.;!?~\u3001\u3002\uff0c\u2022\u00b7]|$))"
 )
 # "i made a private server just for us, code is 7x9kr2": an invite code given without its link
 _INVITE_CODE = re.compile(
@@ -81,12 +88,12 @@ _SELF_NAMED = re.compile(r"\b(?:me as|me under|i go by|me como|moi comme)[ \t]+\
 #: the signs that start candidates of their own ("@name", "code is ...", "r/", "u/", "name#1234")
 _SIGNS = re.compile(r"@|code|r/|r slash|u/|#")
 _MY_ID = re.compile(
-    rf"\b(?:my|mi|meu|mon|mein|il mio)[ \t]+(?:(?P<label>id|user ?name|handle|tag|@|user|usuario|pseudo|nick"
+    rf"\b(?:my|mi|meu|mon|mein|il mio|mera|meri)[ \t]+(?:(?P<label>id|user ?name|handle|tag|@|user|usuario|pseudo|nick"
     rf"|nome de usuario)(?:[ \t]+(?:there|on there|on it|over there|everywhere|on everything|on all apps"
     rf"|is the same everywhere|is the same on everything))?"
     rf"|name[ \t]+(?:there|on there|on it|over there|everywhere|on everything|on all apps|on every app"
     rf"|on all socials|on every platform))"
-    rf"[ \t]*(?:is|:|es|e|est|ist|=)[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
+    rf"[ \t]*(?:is|:|es|e|est|ist|hai|=)[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
 # "my spotify is public, add me, username is sadgirlhours99", "LINE? IDはyuki_0415": a labelled
 # name after a platform named earlier in the message
@@ -191,6 +198,11 @@ class HandleDetector(Detector):
                 if (cand.start, cand.end) not in seen:
                     seen.add((cand.start, cand.end))
                     yield cand
+        for mention in mentions:
+            native = self._native_name(mention, alpha, context)
+            if native is not None and (native.start, native.end) not in seen:
+                seen.add((native.start, native.end))
+                yield native
         mentions = [m for m in mentions if m.platform.id not in ("email", "phone")]
         if mentions and ("everywhere" in alpha.text or "all" in alpha.text or "everything" in alpha.text):
             for everywhere in self._same_everywhere(joined, alpha, mentions):
@@ -265,6 +277,19 @@ class HandleDetector(Detector):
                 service = "discord" if match.group("tag").isdigit() else "riot"
                 yield Candidate(Kind.HANDLE, joined, match.start(), match.end(),
                                 "handle.discriminator", 0.8, f"{service}:{match.group()}", service)
+
+    @staticmethod
+    def _native_name(mention: Mention, alpha: View, context: Context) -> Candidate | None:
+        """A nickname in Chinese, Japanese or Korean given after a platform named in the same
+        script and a colon ("小红书：夜猫子小林", "微信号: 小林"): in a profile field, or after an
+        account label ("号", "账号", "id"). (User names on those services need not be Latin.)"""
+        if mention.alias.isascii():
+            return None
+        match = _NATIVE_NAME_AFTER.match(alpha.text, mention.end)
+        if match is None or (context.surface != Surface.PROFILE and not match.group("label")):
+            return None
+        return Candidate(Kind.HANDLE, alpha, match.start("name"), match.end("name"), "handle.native_name", 0.8,
+                         f"{mention.platform.id}:{match.group('name')}", mention.platform.id)
 
     def _same_everywhere(self, joined: View, alpha: View, mentions: list[Mention]) -> Iterator[Candidate]:
         """"im quietfox everywhere, insta snap discord": a name given for every platform. A plain
@@ -372,7 +397,7 @@ class HandleDetector(Detector):
                 re.search(r"[a-z]-[a-z]", handle_text) is not None and _REDUPLICATED.fullmatch(handle_text) is None
             )) and (not handle_text.replace(".", "").isdigit()
                                         or (platform.handle.numeric and len(handle_text) >= 5
-                                            and (after.group("link") is not None or mention.alias.endswith("id")))))
+                                            and (after.group("link") is not None or mention.alias.endswith(("id", "号", "號"))))))
             # "Tele-MANAS", "insta-famous": a hyphen glued on both sides makes a compound word
             compound = (link_text == "-" and after.start("link") == mention.end and after.end("link") == start
                         and not shaped)
@@ -396,7 +421,10 @@ class HandleDetector(Detector):
             # letters in this view, "6o"), no user name
             typed = original[slice(*joined.to_original(start, end))]
             foreign_word = not strong and typed.isalpha() and not typed.isascii() and not _latin(typed)
-            if compound or quoted_word or ambiguous_link or foreign_word:
+            # "i live in sc (south carolina)": words in brackets after the name explain it; a
+            # name in brackets stands alone ("snap (jane.d)")
+            bracketed_words = link_text == "(" and not shaped and re.match(r"[ \t]*\)", alpha.text[end:]) is None
+            if compound or quoted_word or ambiguous_link or foreign_word or bracketed_words:
                 conf = 0.0  # "my insta is 'toxic'": a quoted ordinary word
             elif strong:
                 conf = 0.9
@@ -495,7 +523,7 @@ class HandleDetector(Detector):
     ) -> Candidate | None:
         raw = joined.text[start:end].rstrip(".,'-")
         end = start + len(raw)
-        name = raw.lstrip("@")
+        name = raw.lstrip("@").removeprefix("/")  # ("@/elena": a slash so that the name is no link)
         if not name:
             return None
         word = name.split("#")[0]
@@ -503,8 +531,10 @@ class HandleDetector(Detector):
             return None
         if "'" in word and _MARKED.search(word) is None:
             return None  # "i'm", "it's": a word, not a user name
-        plain = word.isalpha()
-        if plain and self.resources.lexicon.knows_word(word) and not raw.startswith("@"):
+        lexicon = self.resources.lexicon
+        # (a word with digits is known only as itself: Arabizi "3ashan", "taba3i")
+        known = lexicon.knows_word(word) if word.isalpha() else word in lexicon.common_words
+        if known and not raw.startswith("@"):
             if not strong or _RANK_NUMBER.match(joined.text, end) is not None:
                 return None  # (a rank after a word: "overwatch: gold 3", "valorant: diamond 2")
             conf -= 0.2

@@ -213,11 +213,22 @@ def unit_features(text: str, mentions: Sequence[Mention]) -> list[tuple[tuple[in
     return found
 
 
+# Requests that stay on the site, which the model's words alone read as offers: "add me as a
+# friend on here", "what should i call you?" (a name to use in this chat)
+_ON_SITE_REQUEST = re.compile(
+    r"\b(?:add|friend|follow)\s+me\s+(?:as\s+a\s+friend\s+)?(?:on|in)\s+here\b"
+    r"|\bwhat\s+(?:should|can|do|could)\s+i\s+call\s+(?:you|u|ya)\b"
+)
+
+
 def offer_probability(model: IntentModel, text: str, mentions: Sequence[Mention]) -> tuple[float, tuple[int, int]]:
     """The highest probability of an offer among the units of ``text``, and that unit's span
-    (0 where the model abstains: see :func:`unit_features`)."""
+    (0 where the model abstains: see :func:`unit_features`, and for units that ask for
+    something on the site itself)."""
     best, span = 0.0, (0, len(text))
     for unit, features in unit_features(text, mentions):
+        if _ON_SITE_REQUEST.search(text, *unit) is not None:
+            continue
         probability = model.probability(features)
         if probability > best:
             best, span = probability, unit

@@ -51,8 +51,17 @@ _TOKEN_AFTER_FILLER = re.compile(r"[)\]]?[ \t]*,?[ \t]+([a-z0-9]+)")
 _GROUP_BEFORE = re.compile(r"(?<!\d )(?<!\d)\d(?: \d)+\Z|(?<!\d)\d+\Z")
 _GROUP_AFTER = re.compile(r"\d(?: \d)+(?!\d)|\d+")
 _DIGIT = re.compile(r"\d")
+# which part of a number follows ("first part", "the middle", "ends in", "area code"), then (after
+# at most a few words, none of them "at" or "around": "starts at 900" is a time) three digits or more
+_PART = re.compile(
+    r"\b(?:starts?|starting|begins?|first(?:[ \t]+(?:part|half|bit|three|four|five|six|digits?))?"
+    r"|second(?:[ \t]+(?:part|half|bit))?|third(?:[ \t]+part)?|middle(?:[ \t]+(?:part|bit|digits?))?|(?:the[ \t]+)?rest"
+    r"|ends?|ending|last(?:[ \t]+(?:part|half|bit|three|four|five|digits?|3|4))?|area[ \t]+code)\b"
+    r"(?:[ \t]+(?!(?:at|around|by|until|till|from|on|before|after)\b)[^\W\d_]+){0,4}?[ \t]*[:=,\-]?[ \t]*"
+    r"(?P<digits>\d(?:[ .\-]?\d){2,10})(?!\d)"
+)
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_WORD = re.compile(r"[a-z]+")
+_WORD = re.compile(r"[^\W\d_]+")  # (words of any script)
 _PHONE_AFTER = re.compile(
     r"[\s,.)(-]*(?:is my|to|and|or|pls|please|for)?\s*(?:call|text|txt|whatsapp|wa|cell|phone|mobile|ring|sms|zap|"
     r"llama|ligue|appelle|ruf|chiama)\b"
@@ -185,14 +194,16 @@ class PhoneDetector(Detector):
 
     def __init__(self, resources: Resources) -> None:
         super().__init__(resources)
-        self._spelled = self.prefilter([self._number_words], whole_text=True)
+        self._spelled = self.prefilter([self._number_words, self._weak_runs], whole_text=True)
 
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Runs of digits that read as phone numbers."""
         joined = views.joined.text
         digit_count = len(_DIGIT.findall(views.norm.text))
         # (the compiled scan first: the search of every language's number words costs more)
-        has_words = bool(self._spelled.candidates(joined)) and self._number_words.search(joined) is not None
+        spelled = self._spelled.candidates(joined)
+        has_words = (0 in spelled and self._number_words.search(joined) is not None) or (
+            1 in spelled and self._weak_runs.search(joined) is not None)
         if digit_count < 3 and not has_words:
             return  # (most messages: the cheapest way out)
         mixed_token = _MIXED.search(joined) is not None
@@ -223,11 +234,29 @@ class PhoneDetector(Detector):
                 return match.group()
             return "z" * len(match.group())
 
+        in_parts = self._in_parts(view)
+        if in_parts is not None:
+            yield in_parts
         if _SEVEN_DIGIT_RUN.search(text) is None:
             return  # masking only shortens runs: none can hold a phone number
         masked = _MASKS.sub(mask, text)
         for run in _RUN.finditer(masked):
             yield from self._split_run(view, masked, run.start(), run.end(), views)
+
+    @staticmethod
+    def _in_parts(view: View) -> Candidate | None:
+        """A number given in parts, each after a word that says which ("it starts 0161, the
+        middle is 496 and it ends 4932", "area code 312 ... last four 0166"): two parts after a
+        phone word, or three, that add up to a phone number's length."""
+        text = view.text
+        parts = [m for m in itertools.islice(_PART.finditer(text), 8)]
+        if len(parts) < 2:
+            return None
+        digits = "".join(_DIGIT.findall("".join(m.group("digits") for m in parts)))
+        if not 7 <= len(digits) <= 15 or (len(parts) < 3 and _PHONE_WORDS.search(text) is None):
+            return None
+        return Candidate(Kind.PHONE, view, parts[0].start("digits"), parts[-1].end("digits"), "phone.in_parts",
+                         0.8, digits)
 
     def _number_word_count(self, text: str, need: int) -> int:
         """How many digits the number words of a text spell (glued or not), counted until
@@ -249,6 +278,12 @@ class PhoneDetector(Detector):
                 count += 1
             elif word in numbers.multipliers:
                 count += numbers.multipliers[word] - 1  # "double five": two digits from one word
+            elif not word.isascii() and word not in numbers.words:
+                # digits glued without spaces ("공일공", "是五五五零一二三加我"): not in the runs
+                # above when every one of them is also an ordinary syllable
+                for run in numbers.candidate_runs.finditer(word):
+                    pieces = numbers.segment(run.group())
+                    count += sum(len(p[0]) for p in pieces) if pieces else 0
             if count >= need:
                 return count
         return count
@@ -277,7 +312,11 @@ class PhoneDetector(Detector):
                     strong = True
                     continue
                 else:
-                    count += len(numbers.words.get(token, "")) * max(1, multiplier)
+                    digits = numbers.words.get(token)
+                    if digits is None and not token.isascii():
+                        pieces = numbers.segment(token)  # glued digits ("공일공", "五五五零")
+                        digits = "".join(p[0] for p in pieces) if pieces else ""
+                    count += len(digits or "") * max(1, multiplier)
                     strong = strong or token not in numbers.weak
                 multiplier = 0
                 if count >= 7 and strong:
@@ -343,6 +382,17 @@ class PhoneDetector(Detector):
         # Words that start a token; weak words ("o", "to", "un") are left out of this bound.
         numbers = self.resources.numbers
         return re.compile(r"\b" + trie_alternation(w for w in numbers.words if w not in numbers.weak))
+
+    @cached_property
+    def _weak_runs(self) -> re.Pattern[str]:
+        # Three weak words in a row ("không chín không": every Vietnamese number word is also an
+        # ordinary word), or glued in the scripts that write digits without spaces ("공일공",
+        # "五五五零"): read as digits all the same (see normalize.read_number_words).
+        numbers = self.resources.numbers
+        latin = trie_alternation(w for w in numbers.run_words if w.isascii())
+        other = trie_alternation(w for w in numbers.run_words if not w.isascii())
+        return re.compile(rf"(?<![^\W\d_])(?:{latin})(?:[ \t,.\-]+(?:{latin})){{2}}(?![^\W\d_])"
+                          rf"|(?:{other})(?:[ \t,.\-]*(?:{other})){{2}}")
 
     def _split_run(
         self, view: View, masked: str, start: int, end: int, views: Views

@@ -57,6 +57,11 @@ _TRAIL = ".,;:!?)]}'\"*"
 _HOST_CACHE = 4096
 
 
+# a dot with a space after it, and a sentence going on after what would be the suffix
+_DOT_SPACE = re.compile(r"\.[ \t]")
+_WORDS_GO_ON = re.compile(r"[ \t]+[^\W\d_]{2,}[ \t]+[^\W\d_]")
+
+
 class UrlDetector(Detector):
     """Links and invites."""
 
@@ -106,6 +111,11 @@ class UrlDetector(Detector):
                 if first_label.isdigit() or first_label in _FUNCTION_WORDS:
                     continue  # "dalle 10 alle 24. Io li ho", "i'm a .NET dev": a word, then a dot
                 a, b = link.to_original(cand.start, cand.end)
+                if cand.value.rsplit(".", 1)[-1] in self.resources.lexicon.common_words \
+                        and _DOT_SPACE.search(views.original, a, b) is not None \
+                        and _WORDS_GO_ON.match(views.original, b) is not None \
+                        and _WEB_CUE.search(views.original.lower(), max(0, a - 30), a) is None:
+                    continue  # "sono gentilissimi. io li ho chiamati": a sentence ends, the next begins
                 if any(x < b and a < y for x, y in spans):
                     continue
                 typed = views.original.lower()
