@@ -20,7 +20,9 @@ CHAT_WORDS = (
 # Words the lists rank too low that are read after platform names ("my roblox avatar", "mon snap,
 # c'est interdit ici"), and game ranks ("apex: plat 4")
 RULE_WORDS = ("avatar interdit interdite prohibido prohibida proibido proibida verboten vietato "
-              "plat legend mythic immortal radiant ascendant grandmaster challenger").split()
+              "plat legend mythic immortal radiant ascendant grandmaster challenger "
+              # what a service calls its own features ("my spotify wrapped", "my psn trophies")
+              "wrapped playlist playlists trophy trophies achievements").split()
 # Arabic and Hindi as chat types them in Latin letters (Arabizi, with digits for the letters
 # Latin lacks; Hinglish), which no word list covers: "el whatsapp taba3i" ("my whatsapp"),
 # "mera insta id maanga" ("asked for my insta id") name no user

@@ -11,6 +11,7 @@ from ._support import check_negative, check_positive, detector, guard, neg, pos
 E = Kind.EMAIL
 
 POSITIVES = [
+    pos("email aku rani.putri88 di yahoo, kirim aja tulisan kamu", ["rani.putri88 di yahoo"], E),
     # eleventh session: one symbol for "@" and "."; a mail provider's name in two words
     pos("k.mendes 🌀 gmail 🌀 com (swap the swirls for the obvious)", ["k.mendes 🌀 gmail 🌀 com"], E),
     pos("💌 maewrites ⭐ hotmail ⭐ com", ["maewrites ⭐ hotmail ⭐ com"], E),

@@ -12,6 +12,8 @@ from ._support import check_negative, check_positive, guard, neg, pos
 H = Kind.HANDLE
 
 POSITIVES = [
+    pos("my skype is still live:drew_okon_90, old school i know", ["live:drew_okon_90"], H),
+    pos("we could just play chess and talk in the game chat lol. lichess: knightowl_1987", ["knightowl_1987"], H),
     # eleventh session (u11a): a remark in brackets before the name; "@/" so the name is no
     # link; a nickname in Chinese after a Chinese platform name; a QQ group number; Hinglish
     pos("ig (the app w the camera lol) = sunflower.kid_", ["sunflower.kid_"], H),
@@ -123,6 +125,8 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("my spotify wrapped was 90% sad songs. my friends laughed"),
+    neg("my psn trophies are the only achievements i have this year lol"),
     # eleventh session: Arabizi and Hinglish words after a platform name, words in brackets
     neg("mas7t el snapchat 3ashan el ex kan yshof el stories taba3i"),
     neg("mama 2aret el whatsapp taba3i w sar mashakel kbar bel beit"),

@@ -13,6 +13,8 @@ P = Kind.PHONE
 ZW_NUMBER = "5\u200b5\u200b5 0\u200b1\u200b9 2\u200b3\u200b3\u200b4"
 
 POSITIVES = [
+    pos("namba yangu: sifuri saba moja mbili, tatu nne tano, sita saba nane",
+        ["sifuri saba moja mbili, tatu nne tano, sita saba nane"], P),
     # eleventh session (u11a): digits spelled in Vietnamese, Korean, Chinese and Japanese (every
     # one also an ordinary word or syllable: three in a row, or glued, make a number); hundreds
     # in two words (Turkish); a number given in parts
@@ -118,6 +120,7 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("tuko watu tatu nyumbani, mimi ni wa saba darasani"),
     # eleventh session: look-alikes of the rows above
     neg("tôi không biết, năm nay tôi hai mươi tuổi"),
     neg("이 사이에 오이 삼 일 동안 먹었어"),

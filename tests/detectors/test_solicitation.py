@@ -18,6 +18,19 @@ from ._support import check_negative, check_positive, neg, pos
 S = Kind.SOLICITATION
 
 POSITIVES = [
+    # eleventh session (u11c)
+    pos("hast du zufällig Telegram? Würde gern weiter mit dir schreiben", ["hast du zufällig Telegram"], S),
+    pos("heb je toevallig signal? ik zou graag verder praten", ["heb je toevallig signal"], S),
+    pos("kak boleh minta wa nya? biar aku bisa curhat", ["minta wa nya"], S),
+    pos("Possiamo spostarci da qualche altra parte? Qui mi sento osservata", ["spostarci da qualche altra parte"], S),
+    pos("is there anywhere else you hang out online? would be a shame to lose you",
+        ["is there anywhere else you hang out"], S),
+    pos("when your membership thing here runs out how am i supposed to find you?",
+        ["how am i supposed to find you"], S),
+    pos("Ada yang mau gabung grup telegram buat anak2 room ini? Japri aku ya", ["gabung grup telegram"], S),
+    pos("bu odadakiler için telegram grubu kurduk, katılmak isteyen özelden yazsın",
+        ["telegram grubu kurduk, katıl"], S),
+    pos("wanna be pen pals? i love writing letters", ["wanna be pen pals"], S),
     # eleventh session (u11a)
     pos("yuk lanjut di tele aja, di sini suka ke-reset chatnya", ["lanjut di tele"], S),
     pos("mumkin nkammel 7aki 3ala whatsapp? hon kolshi maraqab", ["nkammel 7aki 3ala whatsapp"], S),
@@ -325,6 +338,11 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # eleventh session: look-alikes
+    neg("I used to have a pen pal in Japan when I was 10. We wrote for 6 years."),
+    neg("hast du zufällig gesehen, wie spät es ist?"),
+    neg("how do i find you in the room list? i want to follow your posts here"),
+    neg("i joined a telegram group for my university course, it's so chaotic"),
     # eleventh session: look-alikes of the rows above
     neg("aku lanjut kuliah di bandung tahun depan"),
     neg("search for jobs on linkedin every morning, that's my routine now"),

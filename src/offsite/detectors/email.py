@@ -39,7 +39,7 @@ _AT_LITERAL = r"(?P<at>[ \t]*@[ \t]*)"
 _AT_SPELLED = (
     rf"(?P<at>[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS}|@)[ \t]*{_CLOSE}[ \t]*|[ \t]+(?:{_AT_WORDS})[ \t]+"
     # "et" (Indonesian, Turkish) only before a mail provider's name: French "et" is "and"
-    rf"|[ \t]+et[ \t]+(?=(?:{_PROVIDER_WORDS})\b)"
+    rf"|[ \t]+(?:et|bei|di)[ \t]+(?=(?:{_PROVIDER_WORDS})\b)"
     rf"|[ \t]*[\u2013\u2014~*\-][ \t]*(?:{_AT_WORDS}|@)[ \t]*[\u2013\u2014~*\-][ \t]*)"
 )
 # A literal "@" may be followed by a bare label ("info@presidio."); a spelled "at" needs a dotted
@@ -62,7 +62,7 @@ _EMAIL_NO_SUFFIX = re.compile(
 # "at" when the name before it is shaped like an address (a dot, an underscore or a digit)
 _PROVIDER_NAMES = rf"(?:{_PROVIDER_WORDS})(?![a-z0-9])"
 _PROVIDER_NAME = re.compile(_PROVIDER_NAMES)
-_PREPOSITIONS = r"no|na|en|on|in|im|bei|chez|su|sur"
+_PREPOSITIONS = r"no|na|en|on|in|im|bei|chez|su|sur|di"
 _PREPOSITION_AT = re.compile(rf"\b(?:{_PREPOSITIONS})(?=[ \t]+{_PROVIDER_NAMES})")
 _EMAIL_PREPOSITION = re.compile(
     rf"(?<![a-z0-9._%+\-])(?=[a-z0-9._%+\-]*[a-z])[a-z0-9_]*[._0-9][a-z0-9._%+\-]*[a-z0-9_]"
@@ -86,7 +86,7 @@ _AT_SIGN = re.compile("@")
 # A dot glued to the word before it and followed by a space ends a sentence ("at school. my mom"),
 # unlike a spaced-out one ("jane at gmail . com").
 _SENTENCE_DOT = re.compile(r"(?<=[^\s.])\.[ \t]+")
-_AT_WORD = re.compile(rf"\b{_AT_TRIE}\b|\bet(?=[ \t]+(?:{_PROVIDER_WORDS})\b)")
+_AT_WORD = re.compile(rf"\b{_AT_TRIE}\b|\b(?:et|bei|di)(?=[ \t]+(?:{_PROVIDER_WORDS})\b)")
 
 MAIL_PROVIDERS = frozenset(
     "gmail googlemail hotmail outlook live msn yahoo ymail icloud me aol proton protonmail pm "

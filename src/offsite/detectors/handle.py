@@ -42,7 +42,7 @@ _AFTER = re.compile(
     r"|como|comme|als|both|everywhere|on both|on all|on all of them|aku|gue|gw|ku)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
     r"|=>|\(|\[|\"|\u00bb|~|[\u2190-\u21ff\u25b6\u25ba\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?)?"
     # "my kik is literally just fernbrook"
-    r"(?:[ \t]*(?:literally|just|simply|actually)(?=[ \t])){0,2}"
+    r"(?:[ \t]*(?:literally|just|simply|actually|still|now)(?=[ \t])){0,2}"
     rf"{_GAP}(?P<open>[(\[\"'\u2018\u201c]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_])|\$(?=[a-z]))?"
     rf"(?P<handle>{_HANDLE})"
 )
