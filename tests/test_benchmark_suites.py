@@ -62,7 +62,7 @@ FLOORS: dict[str, dict[str, float]] = {
 DEV_FLOORS: dict[str, dict[str, float]] = {
     "tests/data/dev/single.jsonl": {"min_recall": 0.975, "max_fpr": 0.01, "min_precision": 0.99},
     # written by writers who never saw offsite's code or cases (tests/data/dev/README.md)
-    "tests/data/dev/independent.jsonl": {"min_recall": 0.96, "max_fpr": 0.01, "min_precision": 0.99},
+    "tests/data/dev/independent.jsonl": {"min_recall": 0.955, "max_fpr": 0.01, "min_precision": 0.99},
 }
 
 REPO = Path(__file__).resolve().parents[1]

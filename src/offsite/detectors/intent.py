@@ -227,10 +227,9 @@ def offer_probability(model: IntentModel, text: str, mentions: Sequence[Mention]
     something on the site itself)."""
     best, span = 0.0, (0, len(text))
     for unit, features in unit_features(text, mentions):
-        if _ON_SITE_REQUEST.search(text, *unit) is not None:
-            continue
         probability = model.probability(features)
-        if probability > best:
+        # (the on-site test only where it can matter: a unit that would be found)
+        if probability > best and (probability < model.threshold or _ON_SITE_REQUEST.search(text, *unit) is None):
             best, span = probability, unit
     return best, span
 

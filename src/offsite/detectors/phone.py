@@ -249,7 +249,7 @@ class PhoneDetector(Detector):
         middle is 496 and it ends 4932", "area code 312 ... last four 0166"): two parts after a
         phone word, or three, that add up to a phone number's length."""
         text = view.text
-        parts = [m for m in itertools.islice(_PART.finditer(text), 8)]
+        parts = list(itertools.islice(_PART.finditer(text), 8))
         if len(parts) < 2:
             return None
         digits = "".join(_DIGIT.findall("".join(m.group("digits") for m in parts)))
