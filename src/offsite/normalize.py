@@ -432,6 +432,13 @@ class NumberReader:
         return cls(words, frozenset(weak), multipliers, max(len(w) for w in words), prefixes,
                    frozenset(run_words))
 
+    def glued_digits(self, word: str) -> str:
+        """The digits spelled by the runs of number words inside ``word``, as Chinese and Korean
+        glue them to each other and to the words around them ("是五五五零一二三加我" -> "5550123",
+        "공일공" -> "010"); "" when there are none."""
+        return "".join(piece[0] for run in self.candidate_runs.finditer(word)
+                       for piece in self.segment(run.group()) or ())
+
     def segment(self, run: str) -> list[tuple[str, bool]] | None:
         """Split an alphanumeric run into (digits, is_weak) pieces, or None if it is not made
         only of number words and digits."""

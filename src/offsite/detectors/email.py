@@ -36,10 +36,12 @@ _LOCAL_SPELLED = rf"{_LOCAL}(?:[ \t]+(?:{_LOCAL_SEPARATOR_WORDS})[ \t]+{_LOCAL})
 # the mail providers whose name may stand for a whole domain ("jane at gmail")
 _PROVIDER_WORDS = "gmail|hotmail|outlook|yahoo|icloud|protonmail|gmx|aol"
 _AT_LITERAL = r"(?P<at>[ \t]*@[ \t]*)"
+# words read as "at" only before a mail provider's name: Indonesian and Turkish "et", German "bei",
+# Indonesian "di" (French "et" is "and", "di" and "bei" are everyday prepositions)
+_AT_BEFORE_PROVIDER = r"et|bei|di"
 _AT_SPELLED = (
     rf"(?P<at>[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS}|@)[ \t]*{_CLOSE}[ \t]*|[ \t]+(?:{_AT_WORDS})[ \t]+"
-    # "et" (Indonesian, Turkish) only before a mail provider's name: French "et" is "and"
-    rf"|[ \t]+(?:et|bei|di)[ \t]+(?=(?:{_PROVIDER_WORDS})\b)"
+    rf"|[ \t]+(?:{_AT_BEFORE_PROVIDER})[ \t]+(?=(?:{_PROVIDER_WORDS})\b)"
     rf"|[ \t]*[\u2013\u2014~*\-][ \t]*(?:{_AT_WORDS}|@)[ \t]*[\u2013\u2014~*\-][ \t]*)"
 )
 # A literal "@" may be followed by a bare label ("info@presidio."); a spelled "at" needs a dotted
@@ -86,7 +88,7 @@ _AT_SIGN = re.compile("@")
 # A dot glued to the word before it and followed by a space ends a sentence ("at school. my mom"),
 # unlike a spaced-out one ("jane at gmail . com").
 _SENTENCE_DOT = re.compile(r"(?<=[^\s.])\.[ \t]+")
-_AT_WORD = re.compile(rf"\b{_AT_TRIE}\b|\b(?:et|bei|di)(?=[ \t]+(?:{_PROVIDER_WORDS})\b)")
+_AT_WORD = re.compile(rf"\b{_AT_TRIE}\b|\b(?:{_AT_BEFORE_PROVIDER})(?=[ \t]+(?:{_PROVIDER_WORDS})\b)")
 
 MAIL_PROVIDERS = frozenset(
     "gmail googlemail hotmail outlook live msn yahoo ymail icloud me aol proton protonmail pm "

@@ -28,7 +28,9 @@ _QUANTITY = re.compile(
     r"\d+(?:[.,:]\d+)?(?:am|pm|k|m|mil|b|km|mi|kg|kgs|lb|lbs|g|mg|ml|h|hr|hrs|min|mins|s|sec|secs|st|nd|rd|th"
     r"|x|yo|yr|yrs|y|d|w|wk|wks|cm|mm|ft|in|gb|mb|tb|fps|hz|p)"
 )
-_ARROW = re.compile(r"[\u2190-\u21ff\u25b6\u25ba\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?")
+#: arrows ("ig ➜ jane", "snap ▶ jane")
+_ARROWS = r"[\u2190-\u21ff\u25b6\u25ba\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?"
+_ARROW = re.compile(_ARROWS)
 #: a character that makes a name handle-shaped ("jane_d", "moon.child", "kai07")
 _MARKED = re.compile(r"[_.0-9]")
 # After the platform word: optional "id/username", then "is", ":", "=", "-", "(" ...
@@ -40,7 +42,7 @@ _AFTER = re.compile(
     r"(?P<link>(?:,[ \t]*)?(?:is|'s|s|es|ist|e|est|c'est|cest|c est|its|it's|it is|me[ \t]+at|me[ \t]+on|me,?[ \t]+i'?m|at|me|as|under"
     r"|i'?m|soy|sou|ich bin|sono|iz|sous le nom de|sous le pseudo|unter dem namen|con el nombre de"
     r"|como|comme|als|both|everywhere|on both|on all|on all of them|aku|gue|gw|ku)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
-    r"|=>|\(|\[|\"|\u00bb|~|[\u2190-\u21ff\u25b6\u25ba\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\ufe0f?)?"
+    rf"|=>|\(|\[|\"|\u00bb|~|{_ARROWS})?"
     # "my kik is literally just fernbrook"
     r"(?:[ \t]*(?:literally|just|simply|actually|still|now)(?=[ \t])){0,2}"
     rf"{_GAP}(?P<open>[(\[\"'\u2018\u201c]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_])|\$(?=[a-z]))?"

@@ -281,9 +281,7 @@ class PhoneDetector(Detector):
             elif not word.isascii() and word not in numbers.words:
                 # digits glued without spaces ("공일공", "是五五五零一二三加我"): not in the runs
                 # above when every one of them is also an ordinary syllable
-                for run in numbers.candidate_runs.finditer(word):
-                    pieces = numbers.segment(run.group())
-                    count += sum(len(p[0]) for p in pieces) if pieces else 0
+                count += len(numbers.glued_digits(word))
             if count >= need:
                 return count
         return count
@@ -314,8 +312,7 @@ class PhoneDetector(Detector):
                 else:
                     digits = numbers.words.get(token)
                     if digits is None and not token.isascii():
-                        pieces = numbers.segment(token)  # glued digits ("공일공", "五五五零")
-                        digits = "".join(p[0] for p in pieces) if pieces else ""
+                        digits = numbers.glued_digits(token)  # "공일공", "五五五零"
                     count += len(digits or "") * max(1, multiplier)
                     strong = strong or token not in numbers.weak
                 multiplier = 0
