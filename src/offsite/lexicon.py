@@ -103,8 +103,12 @@ class NumberLanguage(_Strict):
     @classmethod
     def _digits(cls, value: dict[str, str]) -> dict[str, str]:
         for word, digits in value.items():
-            if not digits.isdigit() or not word.isalpha() or word != word.lower():
+            # letters, and the vowel signs and marks that Indic and Thai words are written with
+            letters = word[:1].isalpha() and all(c.isalpha() or unicodedata.category(c)[0] == "M" for c in word)
+            if not digits.isdigit() or not letters or word != word.lower():
                 raise ValueError(f"{word!r} = {digits!r}: need a lower-case word and digits")
+            if unicodedata.normalize("NFKC", word) != word:
+                raise ValueError(f"{word!r}: write the word in NFKC form, as the views read it")
         return value
 
 

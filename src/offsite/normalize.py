@@ -27,6 +27,12 @@ from offsite.lru import BoundedMemo
 from offsite.prefilter import RegexPrefilter
 from offsite.wordtrie import trie_alternation
 
+# The vowel signs and other combining marks of the Indic scripts and Thai: not word characters
+# for ``re`` ("पाँच" would be two words), but inside words all the same.
+WORD_MARKS = "".join(
+    re.escape(chr(c)) for c in range(0x0900, 0x0E80) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")
+)
+
 # Characters that carry no visible letter: zero-width, bidi controls, variation selectors,
 # the combining keycap, tag characters and soft hyphen.
 _INVISIBLE = re.compile(
@@ -408,11 +414,15 @@ class NumberReader:
         # three digit characters in a row are a run of their own wherever they stand. (Not the
         # kana ones: に, し, ご, く are particles and syllables inside kana words; a kana number
         # is read when it stands apart.)
-        glued = "".join(sorted(w for w in self.run_words if len(w) == 1 and not w.isascii()
-                               and not "\u3040" <= w <= "\u30ff"))
-        inside = f"[{re.escape(glued)}]{{3,}}|" if glued else ""
-        # (letters of any script: Russian and Arabic number words are read too)
-        return re.compile(inside + r"(?<![^\W_])(?=\d|" + trie_alternation(starts) + r")[^\W_]+")
+        # Thai writes its number words (several letters each) glued the same way.
+        glued = [w for w in self.run_words if not w.isascii() and not "\u3040" <= w[0] <= "\u30ff"]
+        singles = "".join(sorted(w for w in glued if len(w) == 1))
+        longer = [w for w in glued if len(w) > 1]
+        pieces = [*([f"[{re.escape(singles)}]"] if singles else []), *([trie_alternation(longer)] if longer else [])]
+        inside = f"(?:{'|'.join(pieces)}){{3,}}|" if pieces else ""
+        # (letters of any script with their vowel signs: Russian, Arabic, Hindi number words too)
+        return re.compile(inside + rf"(?<![^\W_])(?<![{WORD_MARKS}])(?=\d|" + trie_alternation(starts)
+                          + rf")[^\W_]+(?:[{WORD_MARKS}]+[^\W_]*)*")
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon) -> NumberReader:
@@ -503,7 +513,7 @@ class NumberReader:
         return best[n]
 
 
-_RUN = re.compile(r"[^\W_]+")  # a word of any script
+_RUN = re.compile(rf"[^\W_]+(?:[{WORD_MARKS}]+[^\W_]*)*")  # a word of any script
 # The words that join tens and a unit ("cincuenta y dos", "trinta e quatro", "trente et un"), and
 # everything that may ("thirty four", "trente-quatre")
 _TENS_CONJUNCTIONS = frozenset({" y ", " e ", " et ", "-et-"})

@@ -21,7 +21,7 @@ from phonenumbers import NumberParseException
 from offsite.detectors.base import Candidate, Detector
 from offsite.lru import BoundedMemo
 from offsite.models import Context, Kind
-from offsite.normalize import View, Views, glued_word_digits, has_mixed_number
+from offsite.normalize import WORD_MARKS, View, Views, glued_word_digits, has_mixed_number
 from offsite.resources import Resources
 from offsite.wordtrie import trie_alternation
 
@@ -36,7 +36,7 @@ _RUN = re.compile(rf"\+*\(?\d(?:{_SEPARATORS}{{0,12}}\d)*\)?")
 # disjoint: seven digits chained by short separator stretches lie in one run). One search
 # instead of counting the digits of every run of a long text.
 _SEVEN_DIGIT_RUN = re.compile(rf"\d(?:{_SEPARATORS}{{0,12}}\d){{6}}")
-_CHAIN_TOKEN = re.compile(r"\d+|[^\W\d_]+")  # (words of any script: Russian, Arabic)
+_CHAIN_TOKEN = re.compile(rf"\d+|[^\W\d_]+(?:[{WORD_MARKS}]+[^\W\d_]*)*")  # (words of any script: Russian, Hindi)
 _SINGLE_DIGIT = re.compile(r"(?<!\d)\d(?!\d)")
 _SEPARATOR = re.compile(_SEPARATORS)
 _GROUP = re.compile(r"\d+")
@@ -61,7 +61,7 @@ _PART = re.compile(
     r"(?P<digits>\d(?:[ .\-]?\d){2,10})(?!\d)"
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_WORD = re.compile(r"[^\W\d_]+")  # (words of any script)
+_WORD = re.compile(rf"[^\W\d_]+(?:[{WORD_MARKS}]+[^\W\d_]*)*")  # (words of any script)
 _PHONE_AFTER = re.compile(
     r"[\s,.)(-]*(?:is my|to|and|or|pls|please|for)?\s*(?:call|text|txt|whatsapp|wa|cell|phone|mobile|ring|sms|zap|"
     r"llama|ligue|appelle|ruf|chiama)\b"
@@ -174,12 +174,23 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _hard_break(sep: str, left: str, right: str) -> bool:
+# "my number is" / "call me at" right before a run: its groups may be set apart by commas
+# ("my number is 206, 555, 0173")
+_CUE_BEFORE_RUN = re.compile(
+    r"(?:\b(?:my|ur|your|her|his|the|our)[ \t]+(?:phone[ \t]+|cell[ \t]+|mobile[ \t]+)?(?:number|num|digits|cell|phone)"
+    r"[ \t]*(?:is|'s|:|=|-)?|\b(?:call|text|txt|ring|whatsapp|wa)[ \t]+(?:me[ \t]+)?(?:at|on)?)[ \t]*\Z"
+)
+
+
+def _hard_break(sep: str, left: str, right: str, cued: bool = False) -> bool:
     """Separators that end a number: brackets, semicolons, double dashes, and commas or
-    sentence stops between multi-digit groups."""
+    sentence stops between multi-digit groups (commas between groups of up to four digits do
+    not, after a phone word: ``cued``)."""
     if any(c in sep for c in "[];") or "--" in sep:
         return True
-    if ("," in sep or re.fullmatch(r"\.\s+", sep)) and len(left) > 1 and len(right) > 1:
+    if re.fullmatch(r"\.\s+", sep) and len(left) > 1 and len(right) > 1:
+        return True
+    if "," in sep and len(left) > 1 and len(right) > 1 and not (cued and len(left) <= 4 and len(right) <= 4):
         return True
     if sep.strip() == "|" and sep != "|" and (_YEAR.fullmatch(left) or _YEAR.fullmatch(right)):
         return True  # "in recovery since 2021 | 988 if you need it": a spaced bar after a year divides
@@ -389,7 +400,9 @@ class PhoneDetector(Detector):
         latin = trie_alternation(w for w in numbers.run_words if w.isascii())
         other = trie_alternation(w for w in numbers.run_words if not w.isascii())
         return re.compile(rf"(?<![^\W\d_])(?:{latin})(?:[ \t,.\-]+(?:{latin})){{2}}(?![^\W\d_])"
-                          rf"|(?:{other})(?:[ \t,.\-]*(?:{other})){{2}}")
+                          rf"|(?:{other})(?:[ \t,.\-]*(?:{other})){{2}}"
+                          # two glued beside digits ("ศูนย์แปด 1 2 3 4 ห้าหก 7 8")
+                          rf"|(?:{other}){{2}}[ \t,.\-]*\d|\d[ \t,.\-]*(?:{other}){{2}}")
 
     def _split_run(
         self, view: View, masked: str, start: int, end: int, views: Views
@@ -424,6 +437,8 @@ class PhoneDetector(Detector):
         if total > 80:
             return  # a wall of digits (a table, a list, adversarial input), not a phone number
 
+        cued = _CUE_BEFORE_RUN.search(masked, max(0, start - 40), start) is not None
+
         def best_from(i: int) -> tuple[Candidate | None, int]:
             best: Candidate | None = None
             best_j = i
@@ -431,7 +446,7 @@ class PhoneDetector(Detector):
             for j in range(i, len(groups)):
                 if j > i:
                     sep = masked[groups[j - 1].end : groups[j].start]
-                    if _hard_break(sep, groups[j - 1].digits, groups[j].digits):
+                    if _hard_break(sep, groups[j - 1].digits, groups[j].digits, cued):
                         break
                 count += len(groups[j].digits)
                 if count > 17:
@@ -467,7 +482,7 @@ class PhoneDetector(Detector):
             rest = 0
             for k in range(best_j + 1, len(groups)):
                 if _hard_break(masked[groups[k - 1].end : groups[k].start], groups[k - 1].digits,
-                               groups[k].digits):
+                               groups[k].digits, cued):
                     break
                 rest += len(groups[k].digits)
                 rest_end = k
