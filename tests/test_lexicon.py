@@ -3,10 +3,9 @@ is reported with its name and key path, and adding a service is an edit of a dat
 
 from __future__ import annotations
 
-import unicodedata
-
 import re
 import shutil
+import unicodedata
 from importlib import resources
 from pathlib import Path
 
