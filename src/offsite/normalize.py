@@ -305,9 +305,35 @@ _WORD_GAP = re.compile(" {2,}")
 _SPACED_DASH = re.compile(r" +- +")
 
 
+# Text typed one character (or a short piece) per line, four lines or more: "s\nn\na\np",
+# "5\n5\n5\n0\n1\n9\n2"; and a line holding only "@", "." or "_" between two words
+# ("tears_in_rain\n@\nicloud\n.\ncom").
+_STACKED = re.compile(r"(?:(?<=\n)|^)[^\n]{1,4}(?:\n{1,2}[^\n]{1,4}){3,}(?=\n|$)")
+_LONE_SYMBOL_LINE = re.compile(r"(?<=\S)[ \t]*\n[ \t]*[@._][ \t]*\n[ \t]*(?=\S)")
+
+
+def _unstacked(text: str) -> str:
+    """``text`` with the line breaks of stacked short lines read as spaces (a blank line as a
+    word gap), same length."""
+    if "\n" not in text:
+        return text
+    pieces = []
+    pos = 0
+    for match in _STACKED.finditer(text):
+        pieces.append(text[pos : match.start()])
+        pieces.append(match.group().replace("\n", " "))
+        pos = match.end()
+    pieces.append(text[pos:])
+    joined = "".join(pieces)
+    return _LONE_SYMBOL_LINE.sub(lambda m: m.group().replace("\n", " "), joined)
+
+
 def join_spaced_letters(view: View, prefilter: RegexPrefilter | None = None) -> View:
-    """Join spaced or dotted single characters into words. ``prefilter`` (of
-    :data:`SPACED_LETTERS`) spares the search where no spaced run can be."""
+    """Join spaced or dotted single characters into words (stacked one a line too). ``prefilter``
+    (of :data:`SPACED_LETTERS`) spares the search where no spaced run can be."""
+    unstacked = _unstacked(view.text)
+    if unstacked is not view.text:
+        view = View(view.name, unstacked, view.starts, view.ends)  # same length: same offsets
     if len(view.text) < 5 or (prefilter is not None and not prefilter.candidates(view.text)):
         return View("joined", view.text, view.starts, view.ends)
     edits = []

@@ -9,21 +9,21 @@ from collections.abc import Iterator
 
 from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
-from offsite.normalize import Views
+from offsite.normalize import View, Views
 from offsite.spans import SpanSet
 from offsite.wordtrie import trie_alternation
 
 # the "@" and "." read aloud: English, Spanish/Portuguese, French, Italian, German, Dutch, Polish,
 # Turkish, Swedish, Russian, Ukrainian, Japanese, Korean, Chinese, Vietnamese (accents stripped),
 # Hebrew, Greek
-_AT_WORDS = (r"at|arroba|arobase|chiocciola|klammeraffe|atsign|apenstaartje|apestaartje|malpa|małpa|собака|et isareti|snabel-a"
+_AT_WORDS = (r"at the rate of|at the rate|at|arroba|arobase|chiocciola|klammeraffe|atsign|apenstaartje|apestaartje|malpa|małpa|собака|et isareti|snabel-a"
               r"|собачка|равлик|アット|あっと|골뱅이|艾特|a cong|שטרודל|παπάκι|παπακι")
 _DOT_WORDS = r"dot|period|punto|ponto|point|punkt|ponte|pto|punt|kropka|nokta|titik|точка|крапка|ドット|닷|点|點|cham|נקודה|τελεία|τελεια"
 _OPEN, _CLOSE = r"[\[(<{]", r"[\])>}]"
 _LOCAL = r"[a-z0-9_](?:[a-z0-9._%+\-]{0,63}[a-z0-9_])?"
 _LABEL = r"[a-z0-9\u00c0-\uffff](?:[a-z0-9\-\u00c0-\uffff]{0,61}[a-z0-9\u00c0-\uffff])?"
 _DOT = (
-    rf"(?:[ \t]*[.\u2022][ \t]*|[ \t]*{_OPEN}[ \t]*(?:{_DOT_WORDS}|\.)[ \t]*{_CLOSE}[ \t]*"
+    rf"(?:[ \t]*(?:[.\u2022]|&#0*46;|&#x0*2e;|&period;|%2e)[ \t]*|[ \t]*{_OPEN}[ \t]*(?:{_DOT_WORDS}|\.)[ \t]*{_CLOSE}[ \t]*"
     rf"|[ \t]+(?:{_DOT_WORDS})[ \t]+|[ \t]*[\u2013\u2014~*\-][ \t]*(?:{_DOT_WORDS}|\.)[ \t]*[\u2013\u2014~*\-][ \t]*)"
 )
 _MENTION_VERBS = frozenset({"tweet", "follow", "dm", "me", "is", "at", "to", "on", "add", "msg", "ping", "tag",
@@ -34,8 +34,10 @@ _LOCAL_SEPARATOR_WORDS = f"{_DOT_WORDS}|{'|'.join(_LOCAL_SEPARATORS)}"
 # A spelled-out local part may hold spelled dots too ("ana punto lopez arroba ...").
 _LOCAL_SPELLED = rf"{_LOCAL}(?:[ \t]+(?:{_LOCAL_SEPARATOR_WORDS})[ \t]+{_LOCAL}){{0,3}}"
 # the mail providers whose name may stand for a whole domain ("jane at gmail")
-_PROVIDER_WORDS = "gmail|hotmail|outlook|yahoo|icloud|protonmail|gmx|aol"
-_AT_LITERAL = r"(?P<at>[ \t]*@[ \t]*)"
+_PROVIDER_WORDS = "gmail|hotmail|outlook|yahoo|icloud|protonmail|gmx|aol|hotmale|hotmial|gmial|gmali|outlok|yahooo|iclod"
+# "@" as typed, or escaped as in a web form or a URL ("jo.w&#64;fastmail&#46;com", "bea.l %40 gmail")
+_AT_ESCAPED = r"&#0*64;|&#x0*40;|&commat;|%40"
+_AT_LITERAL = rf"(?P<at>[ \t]*(?:@|{_AT_ESCAPED})[ \t]*)"
 # words read as "at" only before a mail provider's name: Indonesian and Turkish "et", German "bei",
 # Indonesian "di" (French "et" is "and", "di" and "bei" are everyday prepositions)
 _AT_BEFORE_PROVIDER = r"et|bei|di"
@@ -47,7 +49,7 @@ _AT_SPELLED = (
 # A literal "@" may be followed by a bare label ("info@presidio."); a spelled "at" needs a dotted
 # domain, except in brackets ("willhold11 (at) example"), so "john at john@x.com" is read right.
 # mail providers' names typed in two words ("at g mail dot com")
-_SPLIT_PROVIDER = r"(?:g[ \t]mail|gee[ \t]mail|hot[ \t]mail|ya[ \t]hoo|out[ \t]look|i[ \t]cloud|proton[ \t]mail)(?![a-z0-9])"
+_SPLIT_PROVIDER = r"(?:g[ \t\-]mail|gee[ \t\-]mail|hot[ \t\-]mail|ya[ \t]hoo|out[ \t]look|i[ \t]cloud|proton[ \t]mail)(?![a-z0-9])"
 _EMAIL = re.compile(
     rf"(?<![a-z0-9._%+\-]){_LOCAL}{_AT_LITERAL}(?P<domain>(?:{_SPLIT_PROVIDER}|{_LABEL})(?:{_DOT}{_LABEL}){{0,5}})"
 )
@@ -80,11 +82,23 @@ _SYMBOL_SEPARATED = re.compile(
 )
 _IP_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){0,3}")
 _SPELLED_SEPARATOR = re.compile(rf"[ \t]+({_LOCAL_SEPARATOR_WORDS})[ \t]+")
+# A name with its mail provider after it in brackets, or after a comma in a text that speaks of
+# e-mail ("sadgirlhrs (gmail)", "its ellie.b.writes, outlook")
+_PROVIDER_AFTER = re.compile(
+    r"(?<![a-z0-9._%+\-@])(?P<local>[a-z0-9_][a-z0-9._\-]{1,40}[a-z0-9_])[ \t]*"
+    rf"(?:\([ \t]*(?:at[ \t]+|@[ \t]*)?(?P<bracketed>{_PROVIDER_WORDS})[ \t]*\)"
+    rf"|,[ \t]*(?:at[ \t]+)?(?P<listed>{_PROVIDER_WORDS})(?![a-z0-9.@]))"
+)
+# "user@host:path" and "ssh user@host", as ssh and scp write a login to a machine
+_SSH_PATH = re.compile(r":[~/\w]")
+_SSH_BEFORE = re.compile(r"\b(?:ssh|scp|sftp|rsync)(?:[ \t]+-\w+)*[ \t]+\Z")
+_MAIL_WORD = re.compile(r"\b(?:e-?mail|mail|throwaway|inbox|correo|courriel)\b")
 # "my email is", "e-mail:", "correo:" right before an address
 _EMAIL_CUE = re.compile(r"\b(?:e-?mail|mail|gmail|correo|courriel|e-mail-adresse)[ \t]*(?:is|es|est|ist|e|é|:|=|-)?[ \t]*:?[ \t]*\Z")
 _AT_TRIE = trie_alternation(_AT_WORDS.split("|"))  # one pass of a prefix tree when scanning
-_PREFILTER = re.compile(rf"@|\b{_AT_TRIE}\b|{_PROVIDER_NAMES}")
-_AT_SIGN = re.compile("@")
+_PREFILTER = re.compile(rf"@|\b{_AT_TRIE}\b|{_PROVIDER_NAMES}|{_AT_ESCAPED}|gee-mail|g-mail")
+_AT_SIGN = re.compile(rf"@|{_AT_ESCAPED}")
+_ESCAPED_AT = re.compile(_AT_ESCAPED)
 # A dot glued to the word before it and followed by a space ends a sentence ("at school. my mom"),
 # unlike a spaced-out one ("jane at gmail . com").
 _SENTENCE_DOT = re.compile(r"(?<=[^\s.])\.[ \t]+")
@@ -93,7 +107,7 @@ _AT_WORD = re.compile(rf"\b{_AT_TRIE}\b|\b(?:{_AT_BEFORE_PROVIDER})(?=[ \t]+(?:{
 MAIL_PROVIDERS = frozenset(
     "gmail googlemail hotmail outlook live msn yahoo ymail icloud me aol proton protonmail pm "
     "gmx web yandex mail zoho hey fastmail tutanota tuta uol bol terra wanadoo orange free "
-    "laposte libero virgilio qq 163 126 rediffmail geemail".split()
+    "laposte libero virgilio qq 163 126 rediffmail geemail hotmale hotmial gmial gmali outlok yahooo iclod".split()
 )
 _STOP_LOCAL = frozenset(
     "i im me we you he she they it this that home work school look looking at be am is are was "
@@ -112,8 +126,11 @@ _DOT_WORD_SET = frozenset(_LOCAL_SEPARATOR_WORDS.split("|"))  # dots and other s
 
 
 def _unspaced(label: str) -> str:
-    """A domain label as meant: "g mail" -> "gmail"."""
-    return label.replace(" ", "").replace("\t", "")
+    """A domain label as meant: "g mail" -> "gmail", "gee-mail" -> "geemail"."""
+    label = label.replace(" ", "").replace("\t", "")
+    if "-" in label and label.replace("-", "") in MAIL_PROVIDERS:
+        return label.replace("-", "")
+    return label
 
 
 def _local_start(text: str, anchor: int) -> int:
@@ -186,12 +203,12 @@ class EmailDetector(Detector):
             if start == pos or taken.covers(start):
                 continue  # nothing before the anchor that could be a local part, or a match from
                 # here would begin inside an address already found (and be refused)
-            if anchor.group() != "@" and text[start:pos].strip() in _STOP_LOCAL:
+            if anchor.re is not _AT_SIGN and text[start:pos].strip() in _STOP_LOCAL:
                 continue  # "email me at mike dot t at outlook": "me at ..." claims nothing
             if anchor.re is _PREPOSITION_AT:
                 patterns: tuple[re.Pattern[str], ...] = (_EMAIL_PREPOSITION,)
             else:
-                patterns = (_EMAIL,) if anchor.group() == "@" else (_EMAIL_SPELLED, _EMAIL_NO_SUFFIX)
+                patterns = (_EMAIL,) if anchor.re is _AT_SIGN else (_EMAIL_SPELLED, _EMAIL_NO_SUFFIX)
             for pattern in patterns:
                 match = pattern.match(text, start)
                 if match is None or match.end() <= pos or not taken.add(match.start(), match.end()):
@@ -200,7 +217,7 @@ class EmailDetector(Detector):
                 break
         matches.sort(key=lambda m: m.start())
         for match in matches:
-            at = match.group("at")
+            at = _ESCAPED_AT.sub("@", match.group("at"))
             local = match.group()[: match.start("at") - match.start()]
             spelled_at = "@" not in at
             domain_text = match.group("domain")
@@ -225,6 +242,9 @@ class EmailDetector(Detector):
             value = f"{local}@{domain}"
             if not spelled_at and _AUTOMATED_LOCAL.fullmatch(local) is not None:
                 continue
+            if not spelled_at and (local == "git" or _SSH_PATH.match(text, end) is not None
+                                   or _SSH_BEFORE.search(text, max(0, match.start() - 12), match.start())):
+                continue  # "git@github.com:user/repo", "ssh student@lab.cs.uni.edu": logins to machines
             if "." in domain and self.resources.domain_allowed(domain):
                 continue  # crisis lines' and public services' addresses are resources, not contact
             confidence, rule = self._score(local, domain, spelled_at, bracketed)
@@ -240,11 +260,32 @@ class EmailDetector(Detector):
             if not spelled_at and at != "@" and ("." not in domain or spaced_mention) and not provider:
                 confidence, rule = 0.0, "email.spaced_at_sign"  # "tweet @john", "insta @ana.lu": a mention
             yield Candidate(Kind.EMAIL, view, match.start(), end, rule, confidence, value, "email")
+        if _PROVIDER_NAME.search(text) is not None:
+            yield from self._provider_after(text, view, taken)
         if not text.isascii():
             for match in _SYMBOL_SEPARATED.finditer(text):
                 if not taken.covers(match.start()):
                     yield Candidate(Kind.EMAIL, view, match.start(), match.end(), "email.symbol_separated", 0.85,
                                     f"{match.group('local')}@{match.group('provider')}.{match.group('tld')}", "email")
+
+    def _provider_after(self, text: str, view: View, taken: SpanSet) -> Iterator[Candidate]:
+        """A local part with its provider after it: "sadgirlhrs (gmail)" anywhere, "ellie.b.writes,
+        outlook" after a word for e-mail. The name must look like an address, not a word."""
+        for match in _PROVIDER_AFTER.finditer(text):
+            local = match.group("local")
+            if taken.covers(match.start()) or local in _STOP_LOCAL or local in MAIL_PROVIDERS \
+                    or local in self.resources.platforms.first_words:
+                continue
+            shaped = any(c in "._" or c.isdigit() for c in local) or (
+                len(local) >= 5 and local not in self.resources.lexicon.common_words)
+            if not shaped:
+                continue
+            provider = match.group("bracketed") or match.group("listed")
+            if match.group("listed") is not None and _MAIL_WORD.search(text, 0, match.start()) is None \
+                    and not any(c in "._" for c in local):
+                continue
+            yield Candidate(Kind.EMAIL, view, match.start(), match.end(), "email.provider_after", 0.8,
+                            f"{local}@{provider}", "email")
 
     def _trim_domain(self, labels: list[str], match: re.Match[str], text: str) -> tuple[str | None, int]:
         """The longest prefix of the domain labels that ends in a known public suffix; without
@@ -283,6 +324,6 @@ class EmailDetector(Detector):
             return (0.9 if bracketed or provider or len(local) >= 4 else 0.7), "email.spelled_at"
         if bracketed and len(local) >= 3:
             return 0.75, "email.spelled_no_suffix"
-        if provider and len(domain) >= 4 and len(local) >= 3 and local not in self.resources.lexicon.common_words:
+        if provider and len(domain) >= 3 and len(local) >= 3 and local not in self.resources.lexicon.common_words:
             return 0.7, "email.provider_no_suffix"
         return 0.2, "email.ordinary_words"
