@@ -140,7 +140,7 @@ POSITIVES = [
         ["under my initials", "you'll find me"], S),
     pos("search 'dahlia kerr aesthetic' on pinterest and msg me", ["search 'dahlia kerr aesthetic' on pinterest"], S),
     pos("my old insta got hacked, new one is rosie.paints.again",
-        ["insta got hacked, new one is rosie.paints.again"], S),
+        ["rosie.paints.again"], S),
     pos("u got snap or nah", ["u got snap or nah"], S),
     pos("my uni email is just firstname.lastname at ucl", ["firstname.lastname at u"], S),
     pos("email → dev dot raman ninety two at yahoo", ["email → dev dot raman ninety two at yahoo"], S),

@@ -85,7 +85,29 @@ _CUE = re.compile(
 _CUE_AFTER = re.compile(
     r"[^\n]{0,80}?\b(?:come find me|come over|come by|buzz me|ring the bell|drop by|stop by|visit me|"
     r"(?:just|could|can|should|wanna)\s+(?:show up|pull up|come through)|(?:can|could)\s+(?:u|you)\s+come|"
-    r"kom langs|ven a verme|vem me ver|viens me voir|komm vorbei|gel)\b"
+    r"kom langs|ven a verme|vem me ver|viens me voir|komm vorbei|gel|walk over|knock)\b"
+)
+# Where the writer lives or invites someone, earlier in the message ("i live like 10 min from u i
+# think, 48 larkspur ln", "come to the meetup thing im organizing ... 1105 ocean ave")
+_HOME_OR_INVITE_BEFORE = re.compile(
+    r"\b(?:i live|we live|i'?m staying|my (?:house|place|apartment|apt|flat) is|come to|come over|meet me|"
+    r"meet up|pick me up|visit me)\b"
+)
+# what3words ("///filled.count.soap"): a three-metre square, wherever it is
+_WHAT3WORDS = re.compile(r"(?<![/\w])///[a-z]{2,20}\.[a-z]{2,20}\.[a-z]{2,20}(?![\w.])")
+# coordinates ("40.7411, -73.9897") after a word for a place to be
+_COORDINATES = re.compile(r"(?<![\d.])-?\d{1,2}\.\d{3,7},[ \t]*-?\d{1,3}\.\d{3,7}(?![\d.])")
+_PLACE_CUE = re.compile(
+    r"\b(?:pin|location|loc|coords|coordinates|gps|i'?m there|i'?ll be there|meet|come|find me|i live|see u|see you)\b"
+)
+# a corner of two streets, one an ordinal ("corner of Oak & 3rd", "on 9th and pine")
+_INTERSECTION = re.compile(
+    r"\b(?:corner of|on|at)[ \t]+(?:(?P<a>\d{1,3}(?:st|nd|rd|th))|[a-z]{3,15})(?:[ \t]+(?:st|street|ave|avenue|rd|road))?"
+    r"[ \t]+(?:&|and|\+)[ \t]+(?:(?P<b>\d{1,3}(?:st|nd|rd|th))|[a-z]{3,15})\b"
+)
+_HOME_OR_MEETING = re.compile(
+    r"\b(?:i live|i'?m in|i'?m at|my (?:house|place|apartment|flat)|come|meet|pick me up|outside|if u can come|"
+    r"see u|see you|walk and talk|hang out)\b"
 )
 # words that make "5 miles down the road" talk, not a street name
 _NOT_NAME_WORDS = frozenset(
@@ -111,6 +133,7 @@ class AddressDetector(Detector):
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Address-shaped spans on the original text (case matters for names)."""
         original = views.original
+        yield from self._places(original.lower(), views.norm)
         if not self._shapes.candidates(original):
             return  # neither address pattern can match anywhere (cheaper than the gates below)
         if _DIGIT.search(original) is None:
@@ -126,7 +149,8 @@ class AddressDetector(Detector):
             title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
             name_words = match.group("name").split()
             capitalised = all(w[0].isupper() or w[0].isdigit() for w in name_words)
-            before_cue = _CUE.search(original[max(0, match.start() - 30) : match.start()].lower()) is not None
+            before_cue = _CUE.search(original[max(0, match.start() - 30) : match.start()].lower()) is not None or (
+                _HOME_OR_INVITE_BEFORE.search(original.lower(), max(0, match.start() - 100), match.start()) is not None)
             if not before_cue and " ".join(match.group().lower().split()).startswith(tuple(_LANDMARKS)):
                 continue  # "I walked past 10 Downing Street"
             if not before_cue and _PUBLIC_PLACE_BEFORE.search(original, max(0, match.start() - 40), match.start()) \
@@ -161,6 +185,28 @@ class AddressDetector(Detector):
                 continue
             yield Candidate(Kind.ADDRESS, view, start, end, "address.street_type_first", 0.75,
                             " ".join(match.group().split()))
+
+    def _places(self, text: str, view: View) -> Iterator[Candidate]:
+        """Places given without a street address: a what3words square, coordinates after "pin" or
+        "i'm there", a street corner where the writer lives or asks to meet."""
+        if "///" in text:
+            for match in _WHAT3WORDS.finditer(text):
+                yield self._at(view, match.start(), match.end(), "address.what3words", 0.85, match.group())
+        if "." in text and "," in text and _PLACE_CUE.search(text) is not None:
+            for match in _COORDINATES.finditer(text):
+                yield self._at(view, match.start(), match.end(), "address.coordinates", 0.8, match.group())
+        if (" and " in text or "&" in text or "+" in text) and _HOME_OR_MEETING.search(text) is not None:
+            for match in _INTERSECTION.finditer(text):
+                if match.group("a") or match.group("b"):
+                    yield self._at(view, match.start(), match.end(), "address.corner", 0.75, match.group())
+
+    @staticmethod
+    def _at(view: View, start: int, end: int, rule: str, confidence: float, value: str) -> Candidate:
+        """A candidate at original offsets ``start``-``end`` on ``view``."""
+        a = AddressDetector._norm_index(view, start)
+        b = AddressDetector._norm_index(view, end)
+        return Candidate(Kind.ADDRESS, view, a if a is not None else start, b if b is not None else end, rule,
+                         confidence, value)
 
     @staticmethod
     def _norm_index(view: View, original_pos: int) -> int | None:

@@ -44,7 +44,7 @@ _AFTER = re.compile(
     r"|como|comme|als|both|everywhere|on both|on all|on all of them|aku|gue|gw|ku)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
     rf"|=>|\(|\[|\"|\u00bb|~|{_ARROWS})?"
     # "my kik is literally just fernbrook"
-    r"(?:[ \t]*(?:literally|just|simply|actually|still|now)(?=[ \t])){0,2}"
+    r"(?:[ \t]*(?:literally|just|simply|actually|still|now|like)(?=[ \t])){0,2}"
     rf"{_GAP}(?P<open>[(\[\"'\u2018\u201c]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_])|\$(?=[a-z]))?"
     rf"(?P<handle>{_HANDLE})"
 )
@@ -55,9 +55,14 @@ _NATIVE_NAME_AFTER = re.compile(
 )
 # "i made a private server just for us, code is 7x9kr2": an invite code given without its link
 _INVITE_CODE = re.compile(
-    r"\b(?:invite|server|discord|gc|group ?chat|group|groupme|guild|whatsapp|telegram|signal|kik|realm)\b[^.!?\n]{0,40}?"
-    r"\bcode[ \t]*(?:is|:|=|'s)[ \t]*:?[ \t]*(?P<code>[a-z0-9](?:[a-z0-9\-]{3,10}[a-z0-9]))(?![a-z0-9\-])"
+    r"\b(?:invite|server|discord|gc|group ?chat|group|groupme|guild|whatsapp|telegram|signal|kik|realm|join|meet|zoom"
+    r"|lobby)\b[^.!?\n]{0,40}?\bcode\b"
+    # ("the invite code for my minecraft server is 7HXQ-K2PL", "join code QUIET42")
+    r"(?:[ \t]+(?:for|to)[ \t]+[^.!?\n:=]{1,30}?(?=[ \t]*(?:is|:|=)))?"
+    r"[ \t]*(?:(?:is|:|=|'s)[ \t]*:?[ \t]*)?(?P<code>[a-z0-9](?:[a-z0-9\-]{3,10}[a-z0-9]))(?![a-z0-9\-])"
 )
+# a video-call code ("google meet at 9, code abc-defg-hij")
+_MEETING_CODE = re.compile(r"(?<![a-z0-9\-])[a-z]{3}-[a-z]{4}-[a-z]{3}(?![a-z0-9\-])")
 # "r/softnightsclub, I mod it": a community the writer runs (a public one named in passing is not)
 _SUBREDDIT = re.compile(r"(?<![\w/])r(?:/|[ \t]+slash[ \t]+)(?P<name>[a-z0-9_]{3,21})(?![a-z0-9_])")
 _OWN_COMMUNITY = re.compile(
@@ -105,7 +110,11 @@ _LABEL_IS = re.compile(
     # "theres this thing called the gram ... im on there as ph0ebe.in.bloom", "my wattpad, it's under x"
     rf"|(?:i'?m|im|i am)[ \t]+(?:on[ \t]+)?there[ \t]+as|(?:it'?s|its|i'?m|im)[ \t]+under"
     # "my dms on insta are open ..., just search kay.unraveled"
-    rf"|(?:just[ \t]+)?(?:search|search for|look up|look for)(?=[ \t]+@?[a-z0-9_.]*[._0-9]))"
+    rf"|(?:just[ \t]+)?(?:search|search for|look up|look for)(?=[ \t]+@?[a-z0-9_.]*[._0-9])"
+    # "my discord got hacked so new one: velvetmoth_2", "my kik is old school but its tyler.the.quiet",
+    # "heres my snap before it closes -> n.0.e.l.l.e"
+    rf"|new[ \t]+(?:one|acc|account|user ?name|handle|@|profile)[ \t]*(?:is|:|=)"
+    rf"|(?:it'?s|its)(?=[ \t]+@?[a-z0-9]+[._][a-z0-9])|(?:->|=>|[\u2192\u27a1\u2b07\u2193]\ufe0f?))"
     rf"[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
 # "im quietfox everywhere, insta snap discord": one name for every platform named in the message
@@ -130,7 +139,17 @@ _PROFILE_SEGMENT = re.compile(
 )
 _VERSION = re.compile(r"v?\d+(?:\.\d+)+[a-z]?")
 _FILE_ENDINGS = frozenset("js py ts jpg jpeg png gif mp3 mp4 pdf txt doc docx exe app".split())
-_AT_NAME = re.compile(r"(?<![\w.@/])@(?P<name>[a-z0-9_](?:[a-z0-9_.]{0,29}[a-z0-9_])?)")
+# (after a CJK character too: "Xは@yoru_no_neko"; not a package scope or a path: "@types/node")
+_AT_NAME = re.compile(
+    r"(?:(?<![\w.@/%])|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]))@(?![a-z0-9_.]*/)"
+    r"(?P<name>[a-z0-9_](?:[a-z0-9_.]{0,29}[a-z0-9_])?)"
+)
+#: "@" words of program code, quoted in a message about homework or work ("@Override")
+_CODE_ANNOTATIONS = frozenset(
+    "override deprecated suppresswarnings functionalinterface safevarargs autowired component injectable "
+    "staticmethod classmethod dataclass property media import keyframes mixin include extend apply "
+    "param returns throws".split()
+)
 _REDDIT = re.compile(r"(?<![\w/])/?u/(?P<name>[a-z0-9_\-]{3,20})\b")
 # "jane#1234" (Discord's old tags) and "GhostFern#NA1" (Riot ids: a tag of letters and digits)
 _DISCRIM = re.compile(r"(?<![\w#@.])(?P<name>[a-z0-9_.]{2,32})#(?P<tag>\d{4}|(?=\d*[a-z])(?=[a-z]*\d)[a-z0-9]{2,5})\b")
@@ -261,6 +280,10 @@ class HandleDetector(Detector):
                 if any(c.isdigit() for c in code) and any(c.isalpha() for c in code):
                     yield Candidate(Kind.INVITE, joined, match.start("code"), match.end("code"),
                                     "handle.invite_code", 0.8, f"invite:{code}", None)
+            if "meet" in text:
+                for match in _MEETING_CODE.finditer(text):
+                    yield Candidate(Kind.INVITE, joined, match.start(), match.end(), "handle.meeting_code", 0.8,
+                                    f"meet:{match.group()}", "google_meet")
         if "r/" in text or "r slash" in text:
             # "r/softnightsclub, I mod it": a community the writer runs is a way to meet them there
             for match in _SUBREDDIT.finditer(text):
@@ -381,6 +404,7 @@ class HandleDetector(Detector):
             bare_account = after.group("label") in ("acc", "account", "name", "ign", "gamertag") and not link_text
             strong = bool((after.group("label") and not bare_account) or after.group("open") or link_text.endswith("@")
                           or link_text in (":", "=", "(", "[", "is:", "->", "=>", ">") or joined.text[start] == "@"
+                          or "$" in joined.text[start - 1 : start + 1]  # a cash tag ("cashapp $dreamyjay")
                           or _ARROW.fullmatch(link_text) is not None
                           # an arrow among the decorations before the name ("sc ➡️ brokenwings")
                           or (not link_text and _ARROW.search(alpha.text, mention.end, start) is not None))
@@ -566,7 +590,7 @@ class HandleDetector(Detector):
             if (match.start(), match.end()) in seen:
                 continue
             name = match.group("name")
-            if name in self.resources.on_site_mentions or name in known:
+            if name in self.resources.on_site_mentions or name in known or name in _CODE_ANNOTATIONS:
                 continue
             if not mentions and _ADDRESSING.search(joined.text[max(0, match.start() - 16) : match.start()]):
                 continue  # "thanks @sam", "hi @jo": speaking to someone on the site

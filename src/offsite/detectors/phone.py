@@ -105,7 +105,12 @@ _PHONE_WORDS = re.compile(
     r"telf|celular|cel|movil|handy|handynummer|telefonnummer|portable|appelle|appelez|ligue|"
     r"liga|llama|llamame|chiama|telepono|numaram|cep|tlf|signal|viber|telegram|line|"
     r"number|numbers|num|no|nr|digits|contact|numero|nummer|area code|"
-    r"номер|телефон|звони|позвони|пиши|напиши|numer|numara|numaram|nomor|nomer|hp)\b"
+    r"номер|телефон|звони|позвони|пиши|напиши|numer|numara|numaram|nomor|nomer|hp|नंबर|नम्बर|फोन|फ़ोन)\b"
+)
+# "my number is" (in the languages whose digits are read) just before a number
+_NUMBER_CUE_BEFORE = re.compile(
+    r"(?:\b(?:my|mera|meri|mi|meu|mon|mein|моя|мій|мой)\s+(?:phone\s+|cell\s+)?(?:number|num|no|numero|nummer|numéro|номер|nomor|cell|phone)"
+    r"|मेरा\s+(?:नंबर|नम्बर|फोन|फ़ोन)(?:\s+है)?)[^\d\n]{0,12}\Z"
 )
 _WEAK_PHONE_WORDS = frozenset({"number", "numbers", "num", "no", "nr", "digits", "contact", "numero", "nummer"})
 _NOT_PHONE_WORDS = re.compile(
@@ -192,6 +197,8 @@ def _hard_break(sep: str, left: str, right: str, cued: bool = False) -> bool:
         return True
     if "," in sep and len(left) > 1 and len(right) > 1 and not (cued and len(left) <= 4 and len(right) <= 4):
         return True
+    if "," in sep and _YEAR.fullmatch(left):
+        return True  # "saved me in 2020, 1-866-488-7386": a year, then a number
     if sep.strip() == "|" and sep != "|" and (_YEAR.fullmatch(left) or _YEAR.fullmatch(right)):
         return True  # "in recovery since 2021 | 988 if you need it": a spaced bar after a year divides
     return False
@@ -534,14 +541,16 @@ class PhoneDetector(Detector):
         if len(groups) >= 2 and all(len(g.digits) == 4 and g.digits[:2] in ("19", "20") for g in groups) \
                 and not spelled:
             return None  # years in a row ("in 2019 2020 2021 i lost three people")
-        if len(groups) >= 4 and all(len(g.digits) <= 3 for g in groups) \
+        # (after "my number is" a count is a number all the same: "9876543210" is a mobile number)
+        cued = _NUMBER_CUE_BEFORE.search(text, max(0, start - 30), start) is not None
+        if len(groups) >= 4 and all(len(g.digits) <= 3 for g in groups) and not cued \
                 and len({int(b.digits) - int(a.digits) for a, b in itertools.pairwise(groups)}) == 1:
             return None  # counting by steps ("100 93 86 79 72 65")
         if text[end : end + 1] == "+" and not text[end + 1 : end + 2].isdigit() and not spelled:
             return None  # "since 2021 · 500+ chats": a count ("500+"), not the end of a number
         if digits == "8675309" and not spelled:
             return None  # "867-5309", the song
-        counting = digits in _COUNTING and (
+        counting = digits in _COUNTING and not cued and (
             spelled or all(len(g.digits) <= 2 for g in groups)
             # "1 2 3 4 5 6 7 8 9 10": single digits typed apart (the joined view glued them)
             or len(_SINGLE_DIGIT.findall(views.original, *view.to_original(start, end))) >= 5
@@ -706,6 +715,12 @@ class PhoneDetector(Detector):
             return True
         if digits.startswith("1") and digits[1:] in crisis:
             return True
+        # a line written with its country code ("+254 722 178 177", "+45 70 201 201")
+        for size in (1, 2, 3):
+            code, national = digits[:size], digits[size:]
+            if int(code) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE and len(national) >= 6 and (
+                    national in crisis or "0" + national in crisis):
+                return True
         vanity = re.match(r"[-\s]?([a-z]{3,7})\b", text[end:])
         if vanity and (digits + vanity.group(1)) in self.resources.lexicon_crisis_alnum:
             return True
