@@ -117,7 +117,8 @@ _NOT_NAME_WORDS = frozenset(
 # street types that are also everyday words ("my 2 brothers drive me crazy")
 _VERB_LIKE_TYPES = frozenset("drive dr way court ct place pl close square sq circle cir trail terrace via st".split())
 # Addresses everyone knows (a landmark, not where somebody lives)
-_LANDMARKS = frozenset({"10 downing street", "1600 pennsylvania avenue", "221b baker street", "350 fifth avenue"})
+_LANDMARKS = frozenset({"10 downing street", "10 downing st", "1600 pennsylvania avenue", "1600 pennsylvania ave",
+                        "221b baker street", "221b baker st", "350 fifth avenue", "350 fifth ave", "350 5th ave"})
 
 
 class AddressDetector(Detector):
@@ -150,7 +151,9 @@ class AddressDetector(Detector):
             name_words = match.group("name").split()
             capitalised = all(w[0].isupper() or w[0].isdigit() for w in name_words)
             before_cue = _CUE.search(original[max(0, match.start() - 30) : match.start()].lower()) is not None or (
-                _HOME_OR_INVITE_BEFORE.search(original.lower(), max(0, match.start() - 100), match.start()) is not None)
+                _HOME_OR_INVITE_BEFORE.search(original.lower(), max(0, match.start() - 100), match.start()) is not None
+                and not any(w.lower() in _NOT_NAME_WORDS for w in match.group("name").split())
+                and match.group("type").lower() not in _VERB_LIKE_TYPES)
             if not before_cue and " ".join(match.group().lower().split()).startswith(tuple(_LANDMARKS)):
                 continue  # "I walked past 10 Downing Street"
             if not before_cue and _PUBLIC_PLACE_BEFORE.search(original, max(0, match.start() - 40), match.start()) \

@@ -69,6 +69,13 @@ _OWN_COMMUNITY = re.compile(
     r"\b(?:i\s+(?:mod|run|made|started|created|own)|(?:my|our)\s+(?:own\s+)?(?:little\s+)?(?:sub|subreddit)"
     r"|we\s+(?:made|run|started|created))\b"
 )
+# "my youtube recommendations are all sad": the word after the platform is a noun of a phrase that
+# goes on, not a name
+_NOUN_PHRASE_GOES_ON = re.compile(
+    r"[ \t]+(?:are|is|was|were|got|gets|has|have|had|keeps?|kept|just|feed|page|account|algorithm|keep|went|will)\b"
+)
+# a Skype id ("live:.cid.8f3a2b1c9e"), shaped like nothing else
+_SKYPE_LIVE_ID = re.compile(r"(?<![\w.:])live:\.?cid\.[0-9a-f]{6,20}(?![\w.])")
 _MINE_AFTER = re.compile(r"[ \t,:\-]*(?:it'?s[ \t]+|that'?s[ \t]+)?mine\b(?=[ \t]*(?:$|[.,!?;)]|lol\b|haha\b))")
 # Link words that are also ordinary words in their language ("e" = "and", "aku" = "I")
 _AMBIGUOUS_LINKS = frozenset({"e", "aku", "gue", "gw", "ku"})
@@ -273,6 +280,10 @@ class HandleDetector(Detector):
         if "@" in text:
             yield from self._at_names(joined, mentions, context, seen)
         yield from self._emoji_handles(joined)
+        if "live:" in text:
+            for match in _SKYPE_LIVE_ID.finditer(text):
+                yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.skype_live_id", 0.85,
+                                f"skype:{match.group()}", "skype")
         if "code" in text:
             # "i made a private server just for us, code is 7 x 9 k r 2": an invite code, no link
             for match in _INVITE_CODE.finditer(text):
@@ -456,7 +467,8 @@ class HandleDetector(Detector):
                 conf = 0.9
             elif shaped:
                 conf = 0.85
-            elif possessive and (linked or not mention.ambiguous):
+            elif possessive and (linked or not mention.ambiguous) and (
+                    linked or _NOUN_PHRASE_GOES_ON.match(alpha.text, end) is None):
                 conf = 0.8
             elif disguised or not self._typed_plain(joined, start, end, original):
                 conf = 0.75  # the platform word or the name typed in look-alike letters

@@ -213,11 +213,17 @@ def unit_features(text: str, mentions: Sequence[Mention]) -> list[tuple[tuple[in
     return found
 
 
-# Requests that stay on the site, which the model's words alone read as offers: "add me as a
-# friend on here", "what should i call you?" (a name to use in this chat)
-_ON_SITE_REQUEST = re.compile(
+# What the model's words alone read as offers but is none: requests that stay on the site ("add me
+# as a friend on here", "what should i call you?": a name to use in this chat) and advice to do
+# something alone ("maybe you want to go for a walk to clear your head")
+_NO_OFFER = re.compile(
     r"\b(?:add|friend|follow)\s+me\s+(?:as\s+a\s+friend\s+)?(?:on|in)\s+here\b"
     r"|\bwhat\s+(?:should|can|do|could)\s+i\s+call\s+(?:you|u|ya)\b"
+    # "can we talk somewhere else in the app?", "a private chat ... I mean on here"
+    r"|\b(?:somewhere|someplace|anywhere)\s+else\s+(?:in|on)\s+(?:the|this)\s+(?:app|site|platform|website)\b"
+    r"|\bi\s+mean\s+(?:on|in)\s+here\b"
+    r"|\b(?:you|u)\s+(?:want|could|should|might|can|may)\s+(?:want\s+)?(?:to\s+)?(?:go|try\s+going)\s+for\s+a\s+"
+    r"(?:walk|run|jog|swim|drive|bike\s+ride)\b(?![^.!?\n]{0,30}\b(?:with\s+me|together|with\s+us)\b)"
 )
 
 
@@ -229,7 +235,7 @@ def offer_probability(model: IntentModel, text: str, mentions: Sequence[Mention]
     for unit, features in unit_features(text, mentions):
         probability = model.probability(features)
         # (the on-site test only where it can matter: a unit that would be found)
-        if probability > best and (probability < model.threshold or _ON_SITE_REQUEST.search(text, *unit) is None):
+        if probability > best and (probability < model.threshold or _NO_OFFER.search(text, *unit) is None):
             best, span = probability, unit
     return best, span
 

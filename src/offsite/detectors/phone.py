@@ -107,6 +107,7 @@ _PHONE_WORDS = re.compile(
     r"number|numbers|num|no|nr|digits|contact|numero|nummer|area code|"
     r"номер|телефон|звони|позвони|пиши|напиши|numer|numara|numaram|nomor|nomer|hp|नंबर|नम्बर|फोन|फ़ोन)\b"
 )
+_CODE_PREFIX = re.compile(r"(?<![A-Za-z])[A-Z]{2,4}\Z")
 # "my number is" (in the languages whose digits are read) just before a number
 _NUMBER_CUE_BEFORE = re.compile(
     r"(?:\b(?:my|mera|meri|mi|meu|mon|mein|моя|мій|мой)\s+(?:phone\s+|cell\s+)?(?:number|num|no|numero|nummer|numéro|номер|nomor|cell|phone)"
@@ -581,6 +582,11 @@ class PhoneDetector(Detector):
             confidence += 0.2
         if not spelled and len(groups) == 1 and n < 10 and self._glued(views.original, view, start, end):
             return None  # a short digit run inside a word: an id like "S0000001I"
+        if not spelled and len(groups) == 1 and n <= 14:
+            glued_on = view.to_original(start, start)[0]
+            code = _CODE_PREFIX.search(views.original, max(0, glued_on - 6), glued_on)
+            if code is not None and _PHONE_WORDS.fullmatch(code.group().lower()) is None:
+                return None  # capitals glued before the digits: a parcel or order number ("JX1234567890")
         if self._inside_hex_token(views.original, view, start, end):
             return None
         if not plus and not spelled and n >= 13 and _luhn(digits):
