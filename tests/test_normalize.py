@@ -247,6 +247,10 @@ def test_number_word_map_points_at_the_word() -> None:
         ("g m a i l . c o m", "gmail.com"),
         ("d m  m e  o n  i g", "dm me on ig"),  # words of spaced letters, two spaces apart
         ("s n a p  m e", "snap me"),
+        # one character a line ("s\nn\na\np"), and a line holding only "@" or "."
+        ("s\nn\na\np\n\nj\na\nk\ne", "snap jake"),
+        ("5\n5\n5\n0\n1\n9", "555019"),
+        ("tears_in_rain\n@\nicloud\n.\ncom", "tears_in_rain @ icloud . com"),
     ],
 )
 def test_spaced_letters_are_joined(text: str, expected: str) -> None:

@@ -12,6 +12,12 @@ from ._support import check_negative, check_positive, neg, pos
 A = Kind.ADDRESS
 
 POSITIVES = [
+    # twelfth session (u12a, u12c): what3words, coordinates, street corners, an address after "i live"
+    pos("what3words ///filled.count.soap, see u there at 5", ["///filled.count.soap"], A),
+    pos("gps pin: 40.7411, -73.9897, i'm there every day at lunch", ["40.7411, -73.9897"], A),
+    pos("i live at the corner of Oak & 3rd, above the laundromat, come by anytime", ["corner of Oak & 3rd"], A),
+    pos("i'm in the bus shelter outside the walgreens on 9th and pine. if u can come pls come", ["9th and pine"], A),
+    pos("i live like 10 min from u i think, 48 larkspur ln, u could literally walk over", ["48 larkspur ln"], A),
     # eleventh session (u11a): a public place, but someone is told to just show up
     pos("there's a park at 400 Elm St, i walk my dog there basically every day around 6. "
         "you could just show up lol", ["400 Elm St"], A),
@@ -49,6 +55,10 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # twelfth session: a house number with no street; corners nobody is asked to; a landmark
+    neg("My house is number 7 on a street of 40 identical houses and I feel just as identical"),
+    neg("my therapist is on 3rd and main, she is great"),
+    neg("White House is 1600 Pennsylvania Ave, right? history homework"),
     # ninth session (u9b): public places named before their address
     neg("the food bank at 48 Harbor Road gave me groceries for the week"),
     neg("the free clinic at 1200 Franklin Ave has walk-in hours on tuesdays"),

@@ -11,6 +11,16 @@ from ._support import check_negative, check_positive, detector, guard, neg, pos
 E = Kind.EMAIL
 
 POSITIVES = [
+    # twelfth session (u12a, u12c): "at the rate", an "@" and "." escaped for a web form or a URL,
+    # misspelt providers, the provider after the name
+    pos("gmail pe likho: rahul dot verma dot 99 at the rate gmail", ["rahul dot verma dot 99 at the rate gmail"], E),
+    pos("email in html entities bc the filter: jo.w&#64;fastmail&#46;com", ["jo.w&#64;fastmail&#46;com"], E),
+    pos("contact: bea.l %40 gmail %2E com", ["bea.l %40 gmail %2E com"], E),
+    pos("email me: sadboi_99 at hotmale", ["sadboi_99 at hotmale"], E),
+    pos("it's tommy.v at gee-mail", ["tommy.v at gee-mail"], E),
+    pos("i made a throwaway just for u: sadgirlhrs (gmail)", ["sadgirlhrs (gmail)"], E),
+    pos("i know u said no but what if i just gave u my email. its ellie.b.writes, outlook", ["ellie.b.writes, outlook"], E),
+    pos("my email:\ntears_in_rain\n@\nicloud\n.\ncom", ["tears_in_rain\n@\nicloud\n.\ncom"], E),
     pos("email aku rani.putri88 di yahoo, kirim aja tulisan kamu", ["rani.putri88 di yahoo"], E),
     # eleventh session: one symbol for "@" and "."; a mail provider's name in two words
     pos("k.mendes 🌀 gmail 🌀 com (swap the swirls for the obvious)", ["k.mendes 🌀 gmail 🌀 com"], E),
@@ -67,6 +77,11 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # twelfth session: logins to machines; providers listed
+    neg("`git clone git@github.com:torvalds/linux.git` keeps failing, CS homework stress"),
+    neg("assignment says: ssh student@lab.cs.uni.edu and run ./grade, I'm so lost"),
+    neg("i use gmail, outlook and yahoo"),
+    neg("switched from yahoo (gmail) lol"),
     # eleventh session: an address machines send from; symbols that separate other words
     neg("i got an email from noreply@spotify.com saying my payment failed and i cried"),
     neg("the bank wrote from no-reply@alerts.example.com again"),

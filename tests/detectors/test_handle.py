@@ -12,6 +12,20 @@ from ._support import check_negative, check_positive, guard, neg, pos
 H = Kind.HANDLE
 
 POSITIVES = [
+    # twelfth session: invite codes after "join code" or "code for ... is", a Google Meet code
+    pos("study buddies group on groupme, join code QUIET42", ["QUIET42"], Kind.INVITE),
+    pos("the invite code for my minecraft server is 7HXQ-K2PL, we have a vent channel", ["7HXQ-K2PL"], Kind.INVITE),
+    pos("google meet at 9, code abc-defg-hij", ["abc-defg-hij"], Kind.INVITE),
+    # twelfth session (u12a, u12c, u11b): a name after "new one:", "its" or an arrow further on; a
+    # cash tag; "@" right after a CJK character; a Skype id
+    pos("my discord got hacked so new one: velvetmoth_2", ["velvetmoth_2"], H),
+    pos("my kik is old school i know but its tyler.the.quiet", ["tyler.the.quiet"], H),
+    pos("ok heres my snap before it closes -> n.0.e.l.l.e", ["n.0.e.l.l.e"], H),
+    pos("my instagram is like lilmissthunder with two underscores after", ["lilmissthunder"], H),
+    pos("broke college kid. cashapp $dreamyjay", ["$dreamyjay"], H),
+    pos("20歳／メンタル弱め／夜型／Xは@yoru_no_neko", ["@yoru_no_neko"], H, Surface.PROFILE),
+    pos("skype is still a thing right? live:.cid.8f3a2b1c9e", ["live:.cid.8f3a2b1c9e"], H),
+    pos("my tumblr url is starlit-static, ask box is open", ["starlit-static"], H),
     pos("my skype is still live:drew_okon_90, old school i know", ["live:drew_okon_90"], H),
     pos("we could just play chess and talk in the game chat lol. lichess: knightowl_1987", ["knightowl_1987"], H),
     # eleventh session (u11a): a remark in brackets before the name; "@/" so the name is no
@@ -125,6 +139,13 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("the code for the wifi is abc123"),
+    neg("our group project code is due friday"),
+    # twelfth session: code quoted in a message, a noun after "my <platform>"
+    neg("Java: @Override public String toString() — why do I need this"),
+    neg("npm install @types/node fixed it, finally something went right today"),
+    neg("SELECT * FROM users WHERE email LIKE '%@example.com'; — my first SQL query!"),
+    neg("my youtube recommendations are all sad videos now lol the algorithm knows"),
     neg("my spotify wrapped was 90% sad songs. my friends laughed"),
     neg("my psn trophies are the only achievements i have this year lol"),
     # eleventh session: Arabizi and Hinglish words after a platform name, words in brackets

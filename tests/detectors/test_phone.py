@@ -13,6 +13,21 @@ P = Kind.PHONE
 ZW_NUMBER = "5\u200b5\u200b5 0\u200b1\u200b9 2\u200b3\u200b3\u200b4"
 
 POSITIVES = [
+    # twelfth session (u12a, u12c, u11b, u10b): number words in Thai (glued), Devanagari Hindi,
+    # Hebrew, Persian, Greek (tens too) and katakana; groups set apart by commas after "my number
+    # is"; a count after "my number is" is a number
+    pos("เบอร์เราศูนย์แปดหนึ่ง สองสามสี่ ห้าหกเจ็ดแปด โทรมาได้ตลอดนะ", ["ศูนย์แปดหนึ่ง สองสามสี่ ห้าหกเจ็ดแปด"], P),
+    pos("เบอร์เรา ศูนย์แปด 1 2 3 4 ห้าหก 7 8", ["ศูนย์แปด 1 2 3 4 ห้าหก 7 8"], P),
+    pos("मेरा नंबर नौ आठ सात छह, पांच चार तीन, दो एक शून्य है, कॉल करना",
+        ["नौ आठ सात छह, पांच चार तीन, दो एक शून्य"], P),
+    pos("מספר שלי אפס חמש ארבע שתיים שלוש ארבע חמש שש שבע שמונה", ["אפס חמש ארבע שתיים שלוש ארבע חמש שש שבע שמונה"], P),
+    pos("شماره من صفر نه یک دو سه چهار پنج شش هفت هشت نه", ["صفر نه یک دو سه چهار پنج شش هفت هشت نه"], P),
+    pos("το κινητό μου: έξι εννιά, τριάντα τέσσερα, πενήντα έξι, εβδομήντα οχτώ, ενενήντα",
+        ["έξι εννιά, τριάντα τέσσερα, πενήντα έξι, εβδομήντα οχτώ, ενενήντα"], P),
+    pos("電話番号は ゼロキューゼロ、イチニーサンヨン、ゴーロクナナハチ", ["ゼロキューゼロ、イチニーサンヨン、ゴーロクナナハチ"], P),
+    pos("my number is 2 0 6, 5 5 5, 0 1 7 3 but dont tell anyone lol", ["2 0 6, 5 5 5, 0 1 7 3"], P),
+    pos("my number is 9876543210", ["9876543210"], P),
+    pos("5\n5\n5\n2\n0\n1\n8\n8\n4\n3", ["5\n5\n5\n2\n0\n1\n8\n8\n4\n3"], P),
     pos("namba yangu: sifuri saba moja mbili, tatu nne tano, sita saba nane",
         ["sifuri saba moja mbili, tatu nne tano, sita saba nane"], P),
     # eleventh session (u11a): digits spelled in Vietnamese, Korean, Chinese and Japanese (every
@@ -120,6 +135,14 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # twelfth session: a year before a crisis line, crisis lines with their country code, a parcel
+    # number, a count
+    neg("the trevor project saved me in 2020, 1-866-488-7386 if anyone needs it"),
+    neg("nilipiga simu Befrienders Kenya +254 722 178 177 jana usiku, walinisaidia sana"),
+    neg("Livslinien 70 201 201 hjalp mig i nat"),
+    neg("nomor resi paketku JX1234567890 udah seminggu nggak gerak"),
+    neg("counting down 9 8 7 6 5 4 3 2 1 0 liftoff"),
+    neg("my number of days clean: 120, 121, 122"),
     neg("tuko watu tatu nyumbani, mimi ni wa saba darasani"),
     # eleventh session: look-alikes of the rows above
     neg("tôi không biết, năm nay tôi hai mươi tuổi"),

@@ -18,6 +18,28 @@ from ._support import check_negative, check_positive, neg, pos
 S = Kind.SOLICITATION
 
 POSITIVES = [
+    # twelfth session (u12a, u12c, u11b, u10b and a table of the six usual requests in 27 languages)
+    pos("whatsapp me pls, i'll explain", ["whatsapp me pls"], S),
+    pos("kik me guys ---> blue_static99", ["kik me guys ---"], S),
+    pos("can we talk somewhere the mods can't read?", ["talk somewhere the mods can't"], S),
+    pos("wanna hop on a call sometime? not on here obv", ["wanna hop on a call"], S),
+    pos("text hi to the number in my bio", ["the number in my bio"], S),
+    pos("my bio has my insta btw", ["my bio has my insta"], S),
+    pos("same @ as this but add 07", ["same @ as this"], S),
+    pos("yo slide me the addy, i'll pull up", ["slide me the addy"], S),
+    pos("Would you be open to exchanging emails? I would feel better", ["open to exchanging emails"], S),
+    pos("давай перейдём в вк, тут неудобно", ["перейдём в вк"], S),
+    pos("בוא נעבור לטלגרם", ["נעבור ל"], S),
+    pos("whatsapptan konuşalım mı? burada sohbet sürekli kapanıyor", ["whatsapptan konuşalım"], S),
+    pos("kan vi inte ses på Pressbyrån vid T-Centralen kl 4?", ["kan vi inte ses"], S),
+    pos("这里说话不方便，我们换个地方聊吧？", ["换个地方聊"], S),
+    pos("pogadajmy na whatsappie", ["pogadajmy na whatsappie"], S),
+    pos("какой у тебя телеграм?", ["какой у тебя телеграм"], S),
+    pos("tumhare paas insta hai?", ["tumhare paas insta hai"], S),
+    pos("你有微信吗？", ["你有微信吗"], S),
+    pos("έχεις insta;", ["έχεις insta"], S),
+    pos("adaugă-mă pe snap", ["adaugă-mă pe snap"], S),
+    pos("přidej si mě na snapu", ["přidej si mě na snap"], S),
     # eleventh session (u11c)
     pos("hast du zufällig Telegram? Würde gern weiter mit dir schreiben", ["hast du zufällig Telegram"], S),
     pos("heb je toevallig signal? ik zou graag verder praten", ["heb je toevallig signal"], S),
@@ -338,6 +360,13 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # twelfth session
+    neg("reminder that sharing socials or numbers gets you banned. keep it here"),
+    neg("mi-am șters snapul, nu mai am nevoie de el"),
+    neg("مستمعة متطوعة. ما أشارك أي وسيلة تواصل خارج الموقع."),
+    neg("i need to vent irl to someone"),
+    neg("i had to add my insta to my resume"),
+    neg("maybe you want to go for a walk to clear your head"),
     # eleventh session: look-alikes
     neg("I used to have a pen pal in Japan when I was 10. We wrote for 6 years."),
     neg("hast du zufällig gesehen, wie spät es ist?"),

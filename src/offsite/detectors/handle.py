@@ -38,7 +38,7 @@ _AFTER = re.compile(
     # (a remark in brackets may stand between: "ig (the app w the camera lol) = sunflower.kid_")
     r"(?:[ \t]*\((?=[^()\n]*[ \t])[^()\n]{3,40}\)(?=[ \t]*(?:=|:|->|is\b|[\u2190-\u21ff\u25b6\u25ba\u2794-\u27bf])))?"
     r"[ \t]*(?:,[ \t]*(?=[a-z@]))?(?:[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?[ \t]*){0,2}(?:(?P<label>(?:id|name|username|user name|user|handle|acc|account|addy|tag"
-    r"|friend code|code|ign|gamertag)\b|@)[ \t]*)?"
+    r"|friend code|code|ign|gamertag|url)\b|@)[ \t]*)?"
     r"(?P<link>(?:,[ \t]*)?(?:is|'s|s|es|ist|e|est|c'est|cest|c est|its|it's|it is|me[ \t]+at|me[ \t]+on|me,?[ \t]+i'?m|at|me|as|under"
     r"|i'?m|soy|sou|ich bin|sono|iz|sous le nom de|sous le pseudo|unter dem namen|con el nombre de"
     r"|como|comme|als|both|everywhere|on both|on all|on all of them|aku|gue|gw|ku)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
