@@ -19,7 +19,8 @@ POSITIVES = [
     pos("email me: sadboi_99 at hotmale", ["sadboi_99 at hotmale"], E),
     pos("it's tommy.v at gee-mail", ["tommy.v at gee-mail"], E),
     pos("i made a throwaway just for u: sadgirlhrs (gmail)", ["sadgirlhrs (gmail)"], E),
-    pos("i know u said no but what if i just gave u my email. its ellie.b.writes, outlook", ["ellie.b.writes, outlook"], E),
+    pos("i know u said no but what if i just gave u my email. its ellie.b.writes, outlook",
+        ["ellie.b.writes, outlook"], E),
     pos("my email:\ntears_in_rain\n@\nicloud\n.\ncom", ["tears_in_rain\n@\nicloud\n.\ncom"], E),
     pos("email aku rani.putri88 di yahoo, kirim aja tulisan kamu", ["rani.putri88 di yahoo"], E),
     # eleventh session: one symbol for "@" and "."; a mail provider's name in two words
