@@ -262,7 +262,7 @@ POSITIVES = [
     pos("on se retrouve devant la gare Part-Dieu samedi ?", ["on se retrouve devant"], S),
     pos("pokemon go friend code 5555 0192 3381 lets send gifts", ["friend code 5555 0192 3381"], S),
     pos("hablemos por videollamada mejor", ["hablemos por videollamada"], S),
-    pos("we should just get coffee sometime", ["we should just get coffee sometime"], S),
+    pos("we should just get coffee sometime", ["we should just get coffee"], S),
     pos("ci vediamo sabato in piazza Duomo?", ["ci vediamo sabato in piazza"], S),
     pos("quedamos en la Plaza de España y nos tomamos algo", ["quedamos en la Plaza"], S),
     pos("i'll leave you a way to reach me outside the site", ["a way to reach me outside"], S),

@@ -94,7 +94,7 @@ _HOME_OR_INVITE_BEFORE = re.compile(
     r"meet up|pick me up|visit me)\b"
 )
 # what3words ("///filled.count.soap"): a three-metre square, wherever it is
-_WHAT3WORDS = re.compile(r"(?<![/\w])///[a-z]{2,20}\.[a-z]{2,20}\.[a-z]{2,20}(?![\w.])")
+_WHAT3WORDS = re.compile(r"(?<![/\w])///[a-z]{2,20}\.[a-z]{2,20}\.[a-z]{2,20}(?![\w.])", re.IGNORECASE)
 # coordinates ("40.7411, -73.9897") after a word for a place to be
 _COORDINATES = re.compile(r"(?<![\d.])-?\d{1,2}\.\d{3,7},[ \t]*-?\d{1,3}\.\d{3,7}(?![\d.])")
 _PLACE_CUE = re.compile(
@@ -105,6 +105,7 @@ _INTERSECTION = re.compile(
     r"\b(?:corner of|on|at)[ \t]+(?:(?P<a>\d{1,3}(?:st|nd|rd|th))|[a-z]{3,15})(?:[ \t]+(?:st|street|ave|avenue|rd|road))?"
     r"[ \t]+(?:&|and|\+)[ \t]+(?:(?P<b>\d{1,3}(?:st|nd|rd|th))|[a-z]{3,15})\b"
 )
+_ORDINAL = re.compile(r"\d(?:st|nd|rd|th|ST|ND|RD|TH)\b")
 _HOME_OR_MEETING = re.compile(
     r"\b(?:i live|i'?m in|i'?m at|my (?:house|place|apartment|flat)|come|meet|pick me up|outside|if u can come|"
     r"see u|see you|walk and talk|hang out)\b"
@@ -121,6 +122,10 @@ _LANDMARKS = frozenset({"10 downing street", "10 downing st", "1600 pennsylvania
                         "221b baker street", "221b baker st", "350 fifth avenue", "350 fifth ave", "350 5th ave"})
 
 
+# indices of the patterns of the compiled scan
+_STREET, _TYPE_FIRST_SHAPE, _W3W, _COORDS, _CORNER = range(5)
+
+
 class AddressDetector(Detector):
     """Street addresses."""
 
@@ -129,14 +134,19 @@ class AddressDetector(Detector):
 
     def __init__(self, resources: Resources) -> None:
         super().__init__(resources)
-        self._shapes = self.prefilter((_ADDRESS, _TYPE_FIRST), whole_text=True)
+        # (one compiled scan tells which of the street shapes and the places without a street
+        # address can be in a text)
+        self._shapes = self.prefilter((_ADDRESS, _TYPE_FIRST, _WHAT3WORDS, _COORDINATES, _ORDINAL), whole_text=True)
 
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Address-shaped spans on the original text (case matters for names)."""
         original = views.original
-        yield from self._places(original.lower(), views.norm)
-        if not self._shapes.candidates(original):
+        shapes = self._shapes.candidates(original)
+        if shapes.isdisjoint((_STREET, _TYPE_FIRST_SHAPE)):
+            if not shapes.isdisjoint((_W3W, _COORDS, _CORNER)):
+                yield from self._places(original, views.norm, shapes)
             return  # neither address pattern can match anywhere (cheaper than the gates below)
+        yield from self._places(original, views.norm, shapes)
         if _DIGIT.search(original) is None:
             return
         letters = set(_LETTERS.findall(original.lower()))
@@ -189,15 +199,19 @@ class AddressDetector(Detector):
             yield Candidate(Kind.ADDRESS, view, start, end, "address.street_type_first", 0.75,
                             " ".join(match.group().split()))
 
-    def _places(self, text: str, view: View) -> Iterator[Candidate]:
+    def _places(self, original: str, view: View, shapes: frozenset[int]) -> Iterator[Candidate]:
         """Places given without a street address: a what3words square, coordinates after "pin" or
-        "i'm there", a street corner where the writer lives or asks to meet."""
-        if "///" in text:
-            for match in _WHAT3WORDS.finditer(text):
+        "i'm there", a street corner where the writer lives or asks to meet. (Cheap tests first:
+        most messages hold none of the three.)"""
+        if _W3W in shapes:
+            for match in _WHAT3WORDS.finditer(original):
                 yield self._at(view, match.start(), match.end(), "address.what3words", 0.85, match.group())
-        if "." in text and "," in text and _PLACE_CUE.search(text) is not None:
-            for match in _COORDINATES.finditer(text):
+        if _COORDS in shapes and _PLACE_CUE.search(original.lower()):
+            for match in _COORDINATES.finditer(original):
                 yield self._at(view, match.start(), match.end(), "address.coordinates", 0.8, match.group())
+        if _CORNER not in shapes:
+            return
+        text = original.lower()
         if (" and " in text or "&" in text or "+" in text) and _HOME_OR_MEETING.search(text) is not None:
             for match in _INTERSECTION.finditer(text):
                 if match.group("a") or match.group("b"):

@@ -96,9 +96,10 @@ _MAIL_WORD = re.compile(r"\b(?:e-?mail|mail|throwaway|inbox|correo|courriel)\b")
 # "my email is", "e-mail:", "correo:" right before an address
 _EMAIL_CUE = re.compile(r"\b(?:e-?mail|mail|gmail|correo|courriel|e-mail-adresse)[ \t]*(?:is|es|est|ist|e|é|:|=|-)?[ \t]*:?[ \t]*\Z")
 _AT_TRIE = trie_alternation(_AT_WORDS.split("|"))  # one pass of a prefix tree when scanning
-_PREFILTER = re.compile(rf"@|\b{_AT_TRIE}\b|{_PROVIDER_NAMES}|{_AT_ESCAPED}|gee-mail|g-mail")
-_AT_SIGN = re.compile(rf"@|{_AT_ESCAPED}")
+_PREFILTER = re.compile(rf"@|\b{_AT_TRIE}\b|{_PROVIDER_NAMES}|&#|%40|&commat;")
+_AT_SIGN = re.compile("@")
 _ESCAPED_AT = re.compile(_AT_ESCAPED)
+_LITERAL_AT = (_AT_SIGN, _ESCAPED_AT)  # an "@", typed or escaped
 # A dot glued to the word before it and followed by a space ends a sentence ("at school. my mom"),
 # unlike a spaced-out one ("jane at gmail . com").
 _SENTENCE_DOT = re.compile(r"(?<=[^\s.])\.[ \t]+")
@@ -193,7 +194,10 @@ class EmailDetector(Detector):
         # Literal "@" first, then spelled "at": each anchored at the local part found by a short
         # backward scan, so the cost stays linear however many anchors a text holds.
         anchors = [*_AT_SIGN.finditer(text), *_AT_WORD.finditer(text)]
-        if _PROVIDER_NAME.search(text) is not None:  # ("x.y no hotmail": only before a provider's name)
+        if "&" in text or "%" in text:
+            anchors += _ESCAPED_AT.finditer(text)
+        provider_named = _PROVIDER_NAME.search(text) is not None
+        if provider_named:  # ("x.y no hotmail": only before a provider's name)
             anchors += _PREPOSITION_AT.finditer(text)
         for anchor in anchors:
             pos = anchor.start()
@@ -203,12 +207,12 @@ class EmailDetector(Detector):
             if start == pos or taken.covers(start):
                 continue  # nothing before the anchor that could be a local part, or a match from
                 # here would begin inside an address already found (and be refused)
-            if anchor.re is not _AT_SIGN and text[start:pos].strip() in _STOP_LOCAL:
+            if anchor.re not in _LITERAL_AT and text[start:pos].strip() in _STOP_LOCAL:
                 continue  # "email me at mike dot t at outlook": "me at ..." claims nothing
             if anchor.re is _PREPOSITION_AT:
                 patterns: tuple[re.Pattern[str], ...] = (_EMAIL_PREPOSITION,)
             else:
-                patterns = (_EMAIL,) if anchor.re is _AT_SIGN else (_EMAIL_SPELLED, _EMAIL_NO_SUFFIX)
+                patterns = (_EMAIL,) if anchor.re in _LITERAL_AT else (_EMAIL_SPELLED, _EMAIL_NO_SUFFIX)
             for pattern in patterns:
                 match = pattern.match(text, start)
                 if match is None or match.end() <= pos or not taken.add(match.start(), match.end()):
@@ -260,7 +264,7 @@ class EmailDetector(Detector):
             if not spelled_at and at != "@" and ("." not in domain or spaced_mention) and not provider:
                 confidence, rule = 0.0, "email.spaced_at_sign"  # "tweet @john", "insta @ana.lu": a mention
             yield Candidate(Kind.EMAIL, view, match.start(), end, rule, confidence, value, "email")
-        if _PROVIDER_NAME.search(text) is not None:
+        if provider_named:
             yield from self._provider_after(text, view, taken)
         if not text.isascii():
             for match in _SYMBOL_SEPARATED.finditer(text):
