@@ -12,6 +12,9 @@ from ._support import check_negative, check_positive, guard, neg, pos
 H = Kind.HANDLE
 
 POSITIVES = [
+    pos("instagram'ım: deniz.yalniz", ["deniz.yalniz"], H),
+    pos("인스타 아이디는 minji_0303", ["minji_0303"], H),
+    pos("我的微信号是xiaolin_88", ["xiaolin_88"], H),
     # twelfth session: invite codes after "join code" or "code for ... is", a Google Meet code
     pos("study buddies group on groupme, join code QUIET42", ["QUIET42"], Kind.INVITE),
     pos("the invite code for my minecraft server is 7HXQ-K2PL, we have a vent channel", ["7HXQ-K2PL"], Kind.INVITE),
@@ -139,6 +142,8 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("我的微信是我妈妈管的"),
+    neg("인스타는 안 해요"),
     neg("the code for the wifi is abc123"),
     neg("our group project code is due friday"),
     # twelfth session: code quoted in a message, a noun after "my <platform>"
