@@ -15,7 +15,7 @@ from offsite.wordtrie import trie_alternation
 
 # the "@" and "." read aloud: English, Spanish/Portuguese, French, Italian, German, Dutch, Polish,
 # Turkish, Swedish, Russian, Ukrainian, Japanese, Korean, Chinese, Vietnamese (accents stripped),
-# Hebrew, Greek
+# Hebrew, Greek; "at the rate (of)" as Indian English reads "@"
 _AT_WORDS = (r"at the rate of|at the rate|at|arroba|arobase|chiocciola|klammeraffe|atsign|apenstaartje|apestaartje|malpa|małpa|собака|et isareti|snabel-a"
               r"|собачка|равлик|アット|あっと|골뱅이|艾特|a cong|שטרודל|παπάκι|παπακι")
 _DOT_WORDS = r"dot|period|punto|ponto|point|punkt|ponte|pto|punt|kropka|nokta|titik|точка|крапка|ドット|닷|点|點|cham|נקודה|τελεία|τελεια"
@@ -193,9 +193,10 @@ class EmailDetector(Detector):
         taken = SpanSet()
         # Literal "@" first, then spelled "at": each anchored at the local part found by a short
         # backward scan, so the cost stays linear however many anchors a text holds.
-        anchors = [*_AT_SIGN.finditer(text), *_AT_WORD.finditer(text)]
+        anchors = [*_AT_SIGN.finditer(text)]
         if "&" in text or "%" in text:
-            anchors += _ESCAPED_AT.finditer(text)
+            anchors += _ESCAPED_AT.finditer(text)  # ("&#64;", "%40": an "@" escaped)
+        anchors += _AT_WORD.finditer(text)
         provider_named = _PROVIDER_NAME.search(text) is not None
         if provider_named:  # ("x.y no hotmail": only before a provider's name)
             anchors += _PREPOSITION_AT.finditer(text)

@@ -44,8 +44,8 @@ _AFTER = re.compile(
     r"(?P<link>(?:,[ \t]*)?(?:is|'s|s|es|ist|e|est|c'est|cest|c est|its|it's|it is|me[ \t]+at|me[ \t]+on|me,?[ \t]+i'?m|at|me|as|under"
     r"|i'?m|soy|sou|ich bin|sono|iz|sous le nom de|sous le pseudo|unter dem namen|con el nombre de"
     r"|como|comme|als|both|everywhere|on both|on all|on all of them|aku|gue|gw|ku)\b[ \t]*:?|me[ \t]*@|:|;|=|-|,|\u2013|\u2014|>|->"
-    # "is" in Chinese, Korean and Thai ("微信号是xiaolin_88", "아이디는 minji_0303", "ไอจีเรา nong.fah99")
-    r"|是|는|은|เรา|ของเรา|คือ"
+    # "is" in Chinese and Korean ("微信号是xiaolin_88", "아이디는 minji_0303")
+    r"|是|는|은"
     rf"|=>|\(|\[|\"|\u00bb|~|{_ARROWS})?"
     # "my kik is literally just fernbrook"
     r"(?:[ \t]*(?:literally|just|simply|actually|still|now|like)(?=[ \t])){0,2}"

@@ -181,7 +181,8 @@ def _luhn(digits: str) -> bool:
 
 
 # "my number is" / "call me at" right before a run: its groups may be set apart by commas
-# ("my number is 206, 555, 0173")
+# ("my number is 206, 555, 0173"). (Tighter than _NUMBER_CUE_BEFORE, which may stand a few words
+# off: "my number of days clean: 120, 121, 122" is a list.)
 _CUE_BEFORE_RUN = re.compile(
     r"(?:\b(?:my|ur|your|her|his|the|our)[ \t]+(?:phone[ \t]+|cell[ \t]+|mobile[ \t]+)?(?:number|num|digits|cell|phone)"
     r"[ \t]*(?:is|'s|:|=|-)?|\b(?:call|text|txt|ring|whatsapp|wa)[ \t]+(?:me[ \t]+)?(?:at|on)?)[ \t]*\Z"
