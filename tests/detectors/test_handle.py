@@ -12,6 +12,10 @@ from ._support import check_negative, check_positive, guard, neg, pos
 H = Kind.HANDLE
 
 POSITIVES = [
+    pos("find me: luna.rosa_22", ["luna.rosa_22"], H, Surface.PROFILE),
+    pos("socials: luna.rosa_22", ["luna.rosa_22"], H, Surface.PROFILE),
+    pos("twt: luna_rosa22", ["luna_rosa22"], H, Surface.PROFILE),
+    pos("lol: LunaRosa#EUW", ["LunaRosa#EUW"], H, Surface.PROFILE),
     pos("instagram'ım: deniz.yalniz", ["deniz.yalniz"], H),
     pos("인스타 아이디는 minji_0303", ["minji_0303"], H),
     pos("我的微信号是xiaolin_88", ["xiaolin_88"], H),
@@ -142,6 +146,8 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("find me: at the library"),
+    neg("add me: 3 times a day"),
     neg("我的微信是我妈妈管的"),
     neg("인스타는 안 해요"),
     neg("the code for the wifi is abc123"),

@@ -18,6 +18,8 @@ from ._support import check_negative, check_positive, neg, pos
 S = Kind.SOLICITATION
 
 POSITIVES = [
+    pos("dm for snap", ["dm for snap"], S),
+    pos("snap on req", ["snap on req"], S),
     # twelfth session (u12a, u12c, u11b, u10b and a table of the six usual requests in 27 languages)
     pos("whatsapp me pls, i'll explain", ["whatsapp me pls"], S),
     pos("kik me guys ---> blue_static99", ["kik me guys ---"], S),
@@ -360,6 +362,7 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("i asked him for snap and he said no"),
     # twelfth session
     neg("reminder that sharing socials or numbers gets you banned. keep it here"),
     neg("mi-am șters snapul, nu mai am nevoie de el"),

@@ -78,6 +78,11 @@ _OWN_COMMUNITY = re.compile(
 _NOUN_PHRASE_GOES_ON = re.compile(
     r"[ \t]+(?:are|is|was|were|got|gets|has|have|had|keeps?|kept|just|feed|page|account|algorithm|keep|went|will)\b"
 )
+# a label that stands for every service ("find me: luna.rosa_22", "socials: luna.rosa_22")
+_ANY_SERVICE_LABEL = re.compile(
+    rf"\b(?:find me|socials|social media|all socials|my socials|add me|follow me|hmu)[ \t]*(?::|->|=>|=|[\u2192\u27a1])[ \t]*"
+    rf"(?P<handle>{_HANDLE})"
+)
 # a Skype id ("live:.cid.8f3a2b1c9e"), shaped like nothing else
 _SKYPE_LIVE_ID = re.compile(r"(?<![\w.:])live:\.?cid\.[0-9a-f]{6,20}(?![\w.])")
 _MINE_AFTER = re.compile(r"[ \t,:\-]*(?:it'?s[ \t]+|that'?s[ \t]+)?mine\b(?=[ \t]*(?:$|[.,!?;)]|lol\b|haha\b))")
@@ -163,7 +168,10 @@ _CODE_ANNOTATIONS = frozenset(
 )
 _REDDIT = re.compile(r"(?<![\w/])/?u/(?P<name>[a-z0-9_\-]{3,20})\b")
 # "jane#1234" (Discord's old tags) and "GhostFern#NA1" (Riot ids: a tag of letters and digits)
-_DISCRIM = re.compile(r"(?<![\w#@.])(?P<name>[a-z0-9_.]{2,32})#(?P<tag>\d{4}|(?=\d*[a-z])(?=[a-z]*\d)[a-z0-9]{2,5})\b")
+_DISCRIM = re.compile(
+    r"(?<![\w#@.])(?P<name>[a-z0-9_.]{2,32})#(?P<tag>\d{4}|(?=\d*[a-z])(?=[a-z]*\d)[a-z0-9]{2,5}"
+    r"|euw|eune|na|oce|br|lan|las|kr|jp|tr|ru|sea)\b"  # (Riot ids end in a region: "LunaRosa#EUW")
+)
 
 _POSSESSIVE = ("my", "mi", "meu", "mon", "mein", "ma", "minha", "mio", "il mio",
                # lead-ins of an offer: "add me on snap moon-child", "búscame en face como ..."
@@ -203,7 +211,7 @@ class HandleDetector(Detector):
         # Every candidate but the emoji ones starts from a platform name or a "my id is" label on
         # the alpha view, or from a sign checked below ("@", "code", "r/", "u/", "#"): one
         # compiled scan tells whether either pattern can match at all.
-        self._named = self.prefilter((resources.platforms.alias_pattern, _MY_ID), whole_text=True)
+        self._named = self.prefilter((resources.platforms.alias_pattern, _MY_ID, _ANY_SERVICE_LABEL), whole_text=True)
 
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Handles near platform words, @names, u/names and name#1234 tags."""
@@ -281,6 +289,16 @@ class HandleDetector(Detector):
                         seen.add((start, end))
                         yield Candidate(Kind.HANDLE, joined, start, end, "handle.my_at",
                                         0.8, f"@{name.lstrip('@')}", None)
+            # "find me: luna.rosa_22", "socials: luna.rosa_22": a label for every service
+            for match in _ANY_SERVICE_LABEL.finditer(alpha.text):
+                start, end = match.start("handle"), match.end("handle")
+                name = joined.text[start:end].rstrip(".,'-")
+                end = start + len(name)
+                if _MARKED.search(name) is not None and len(name.lstrip("@")) >= 3 and (start, end) not in seen \
+                        and _QUANTITY.fullmatch(name) is None and not name.replace(".", "").isdigit():
+                    seen.add((start, end))
+                    yield Candidate(Kind.HANDLE, joined, start, end, "handle.any_service_label", 0.8,
+                                    f"@{name.lstrip('@')}", None)
         if "@" in text:
             yield from self._at_names(joined, mentions, context, seen)
         yield from self._emoji_handles(joined)
