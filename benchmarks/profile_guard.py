@@ -57,10 +57,11 @@ from benchmarks.traffic import generate
 from offsite import Context, Guard
 from offsite.detectors.base import Candidate, Detector
 from offsite.detectors.solicitation import SENTENCE
-from offsite.normalize import View, Views
+from offsite.normalize import WORD_MARKS, View, Views
 
 PROTOTYPES = ("segment_cache", "phone_bound", "solicitation_gate", "mention_gate")
-_TOKEN = re.compile(r"[^\W_]+")  # words of any script (Russian and Arabic number words too)
+# words of any script, with the vowel signs of Indic and Thai words (Russian, Hindi number words too)
+_TOKEN = re.compile(rf"[^\W_]+(?:[{WORD_MARKS}]+[^\W_]*)*")
 _STRETCHED = re.compile(r"([a-z])\1{2,}(?![a-z0-9])")
 
 
@@ -128,7 +129,7 @@ def _install_solicitation_gate(detector: Detector) -> None:
     # instead of one per rule. The few that may begin anywhere ("ur cute, snap?") are searched
     # sentence by sentence, as the detector searches them ("^" is a sentence's start).
     body = "|".join(f"(?:{r.source})" for r in rules if r.beginnings is not None)
-    gate = re.compile(rf"(?<![a-z0-9_])(?=[a-z0-9_])(?:{body})")
+    gate = re.compile(rf"(?<!\w)(?=\w)(?:{body})")  # (a word of any script: "\\bнапиши")
     anywhere = [re.compile(r.source) for r in rules if r.beginnings is None]
     original: Callable[[Views, Context], Iterator[Candidate]] = detector.candidates
 
