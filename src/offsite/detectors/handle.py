@@ -108,8 +108,9 @@ _LOOKALIKE_FORM = re.compile(
     r"|SUPERSCRIPT|MODIFIER LETTER|NEGATIVE"
 )
 _SELF_NAMED = re.compile(r"\b(?:me as|me under|i go by|me como|moi comme)[ \t]+\Z")
-#: the signs that start candidates of their own ("@name", "code is ...", "r/", "u/", "name#1234")
-_SIGNS = re.compile(r"@|code|r/|r slash|u/|#")
+#: the signs that start candidates of their own ("@name", "code is ...", "r/", "u/", "name#1234",
+#: a Skype id "live:.cid.…")
+_SIGNS = re.compile(r"@|code|r/|r slash|u/|#|live:")
 _MY_ID = re.compile(
     rf"\b(?:my|mi|meu|mon|mein|il mio|mera|meri)[ \t]+(?:(?P<label>id|user ?name|handle|tag|@|user|usuario|pseudo|nick"
     rf"|nome de usuario)(?:[ \t]+(?:there|on there|on it|over there|everywhere|on everything|on all apps"
