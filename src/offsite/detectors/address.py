@@ -142,11 +142,10 @@ class AddressDetector(Detector):
         """Address-shaped spans on the original text (case matters for names)."""
         original = views.original
         shapes = self._shapes.candidates(original)
+        if not shapes.isdisjoint((_W3W, _COORDS, _CORNER)):
+            yield from self._places(original, views.norm, shapes)
         if shapes.isdisjoint((_STREET, _TYPE_FIRST_SHAPE)):
-            if not shapes.isdisjoint((_W3W, _COORDS, _CORNER)):
-                yield from self._places(original, views.norm, shapes)
             return  # neither address pattern can match anywhere (cheaper than the gates below)
-        yield from self._places(original, views.norm, shapes)
         if _DIGIT.search(original) is None:
             return
         letters = set(_LETTERS.findall(original.lower()))
