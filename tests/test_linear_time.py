@@ -42,6 +42,8 @@ INPUTS: dict[str, tuple[str, int]] = {
     "at-names": ("@a ", MB),  # a mention in every three characters
     "many-emails": ("jo@example.com ", MB),  # thousands of findings to merge
     "filler-between-groups": ("call 555 and then ", MB),  # filler words read as separators
+    "thai-without-spaces": ("ฉันรู้สึกเหนื่อยมากวันนี้ ", MB),  # a script the compiled scans read by letter group
+    "cyrillic-requests": ("давай перейдём в вк ", MB),  # 50,000 real findings, no sentence stop
 }
 
 _CHILD = r"""

@@ -50,7 +50,18 @@ CASES: list[tuple[str, int, list[str], list[str]]] = [
     (r"\u00e9t\u00e9", 0, ["\u00e9t\u00e9"], ["ete"]),
     (r"a{2,}b{0,3}", re.DOTALL, ["aab", "aaaaa"], ["ab"]),
     (r"(?s:a.b)", 0, ["a\nb"], ["ab"]),
-    (r"a.b", 0, ["axb"], []),
+    (r"a.b", 0, ["axb", "a\u0434b", "a\U0001f600b"], []),
+    # letters of other scripts are read by group: a word of one script is not found in another
+    (r"\u0442(?:\u0433(?:\u043a)?)?\b", 0, ["\u0432 \u0442\u0433 \u043f", "\u0442"], ["\u0432\u043a", "tg"]),
+    (r"\u043f\u0435\u0440\u0435\u0439\u0434", 0,
+     ["\u0434\u0430\u0432\u0430\u0439 \u043f\u0435\u0440\u0435\u0439\u0434\u0451\u043c"],
+     ["\u0e09\u0e31\u0e19\u0e23\u0e39\u0e49\u0e2a\u0e36\u0e01", "\u4eca\u65e5\u306f\u3068\u3066\u3082", "pereid"]),
+    (r"\w{1,3}!", 0, ["\u0436\u0436\u0436!", "a\u0436!"], ["!"]),
+    (r"[\u0430-\u044f]{2}", re.IGNORECASE, ["\u0416\u0416", "\u0436\u0436"], ["ab", "  "]),
+    # what re.IGNORECASE reads alike reads alike (dotless and dotted i, long s, final sigma, U+0345)
+    (r"ki", re.IGNORECASE, ["\u212a\u0130", "k\u0131", "KI"], ["kt"]),
+    (r"s", re.IGNORECASE, ["\u017f", "S"], ["t"]),
+    (r"\u03c3\u03b9", re.IGNORECASE, ["\u03c2\u0345", "\u03a3\u0399"], ["\u03c4\u03ba"]),
 ]
 
 
@@ -234,6 +245,7 @@ def test_same_findings_with_and_without_prefilters(guard: Guard, plain_guard: Gu
 _ALPHABET = st.sampled_from([
     *"abcdeghiklmnoprstuwyz0123456789 .@:/_-#'?!", "snap", "insta", " at ", " dot ", "gmail", "com", "add me",
     "discord", "number", "street", "whatsapp", "é", "ñ", "\u212a", "Ж", "\u00a0", "\n", "www.", "http://",
+    "вк", "тг", "давай", "ไอจี", "ไลน์", "日", "ライン", "微信", "ı", "İ", "ſ", "ς", "\u0345", "😀", "٣", "ी",
 ])
 
 

@@ -6,7 +6,9 @@ Each pattern is parsed with Python's own regex parser and rewritten into a patte
 everywhere the original can and possibly more (see :func:`superset_pattern`): look-arounds are
 dropped (or, at the edges of a pattern searched in the whole text, kept as the character they
 need), back-references read as their group's pattern, and every character above ASCII is read as
-one byte that says whether it is a word character, so ``\\b`` keeps its meaning. Hyperscan scans
+a short code of word bytes that says which of 62 groups its letter falls in (or as one byte that
+says it is no word character), so ``\\b`` keeps its meaning and a Cyrillic word does not read like
+a Thai one. Hyperscan scans
 the text once for all of them, in linear time, with no backtracking. A pattern that cannot be
 rewritten or compiled is a candidate for every text, so the prefilter never loses a match; it only
 spares the work where no match is possible.
@@ -44,13 +46,23 @@ _hs = _optional("hyperscan")
 # Python's own regex parser (3.11+): its tree is what the rewrite reads
 _c = _optional("re._constants")
 _parser = _optional("re._parser")
+# the regex engine's simple lower case and its extra case pairs: what re.IGNORECASE reads alike
+_sre = _optional("_sre")
+_EXTRA_CASES: dict[int, tuple[int, ...]] = getattr(_optional("re._casefix"), "_EXTRA_CASES", {})
 
 log = logging.getLogger("offsite.prefilter")
 
 #: changes whenever the rewrite (or how patterns are compiled) does, so that no database of an older one is loaded
-_REWRITE_VERSION = 4
-_ASCII_LETTERS = frozenset(range(ord("a"), ord("z") + 1)) | frozenset(range(ord("A"), ord("Z") + 1))
-_NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
+_REWRITE_VERSION = 5
+#: a word character above ASCII is read as "_" and one of these (by its lower-case code point), so
+#: that a pattern's letters of one script are not found in any other, and "\b" keeps its meaning
+#: (every byte of the code is a word byte to Hyperscan)
+_GROUP_BYTES = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_ALL_GROUPS = frozenset(_GROUP_BYTES)
+#: the byte every character above ASCII that is no word character is read as
+_NON_WORD = 0x80
+#: a range of characters above ASCII longer than this admits every group (not worth listing)
+_LONG_RANGE = 4096
 
 
 class UnsupportedPattern(ValueError):
@@ -59,7 +71,7 @@ class UnsupportedPattern(ValueError):
 
 def available() -> bool:
     """True when the compiled engine can be used here."""
-    return _hs is not None and _parser is not None
+    return _hs is not None and _parser is not None and _sre is not None
 
 
 class RegexPrefilter:
@@ -227,18 +239,54 @@ def _store(cache_dir: Path | None, key: str, database: Any, always: set[int]) ->
 
 
 def scan_bytes(text: str) -> bytes:
-    """``text`` as the prefilter reads it: one byte per character (so offsets stay those of the
-    text, and classes stay small), every character above ASCII read as ``_`` when it is a word
-    character (a letter or digit of any script: ``\\b`` and ``\\w`` keep their meaning) and as
-    the byte 0x80 otherwise."""
+    """``text`` as the prefilter reads it: ASCII as it is; a character above ASCII that is a word
+    character (a letter or digit of any script) as ``_`` and a byte that names its group (see
+    :func:`_unit`), so that ``\\b`` and ``\\w`` keep their meaning; any other as the byte 0x80."""
     if text.isascii():
         return text.encode("ascii")
-    return _NON_ASCII_CHAR.sub(_placeholder, text).encode("latin-1")
+    return text.translate(_scan_table()).encode("latin-1")
 
 
-def _placeholder(match: re.Match[str]) -> str:
-    char = match.group()
-    return "_" if char.isalnum() else "\x80"
+def _case_key(code: int) -> int:
+    """One code point for every character ``re.IGNORECASE`` reads as the same letter: the
+    smallest of its simple lower case and the extra cases Python's regex engine adds (the dotless
+    ``ı`` reads as ``i``, the long ``ſ`` as ``s``)."""
+    lower: int = _sre.unicode_tolower(code)
+    return min(lower, *_EXTRA_CASES.get(lower, (lower,)))
+
+
+def _unit(code: int) -> str:
+    """How the scan reads the character ``code`` above ASCII: the ASCII letter it is a case of
+    (the Kelvin sign, ``İ``, ``ı``, ``ſ``), ``_`` and its group's byte for any other word
+    character, or 0x80. Case variants read alike, so a case-insensitive pattern needs no more."""
+    if not chr(code).isalnum():
+        return chr(_NON_WORD)
+    key = _case_key(code)
+    if key < 128:
+        return chr(key)
+    return "_" + _GROUP_BYTES[key % len(_GROUP_BYTES)]
+
+
+class _ScanTable(dict[int, str]):
+    """The reading of every character of the Basic Multilingual Plane; others are read on the
+    fly (emoji are no word characters; nothing is stored for them)."""
+
+    def __missing__(self, code: int) -> str:
+        return _unit(code)
+
+
+@functools.cache
+def _scan_table() -> _ScanTable:
+    """Built once, on the first text above ASCII (about 65,000 entries; never changed after)."""
+    table = _ScanTable({code: chr(code) for code in range(128)})
+    table.update((code, _unit(code)) for code in range(128, 0x10000) if not 0xD800 <= code < 0xE000)
+    return table
+
+
+@functools.cache
+def _ascii_readings() -> frozenset[int]:
+    """The ASCII letters some character above ASCII is read as."""
+    return frozenset(ord(u) for u in map(_unit, range(128, 0x110000)) if len(u) == 1 and ord(u) < 128)
 
 
 def _compile_all(sources: Sequence[tuple[str, int]], whole_text: bool) -> tuple[Any, set[int]]:
@@ -293,9 +341,76 @@ def _database(items: list[tuple[int, bytes, int]]) -> Any:
 
 # --- the rewrite --------------------------------------------------------------------------------
 #
-# The scanned text (scan_bytes) keeps ASCII as it is and reads every other character as one byte:
-# "_" for a word character (so that \b and \w keep their meaning: "été" is a word) and 0x80
-# for any other. A pattern element that admits some non-ASCII character admits both bytes.
+# The scanned text (scan_bytes) keeps ASCII as it is and reads every other character as a unit of
+# one or two bytes: "_" and its group's byte for a word character (so that \b and \w keep their
+# meaning: "été" is a word), the ASCII letter it is a case of, or 0x80 for any other. A pattern
+# element stands for the units of every character it admits (a _Units).
+
+
+class _Units:
+    """The readings of the characters one pattern element admits: ASCII bytes (with 0x80 and the
+    ASCII letters characters above ASCII are read as), and the groups of ``_``-codes."""
+
+    __slots__ = ("bytes", "groups")
+
+    def __init__(self, single: Iterable[int] = (), groups: Iterable[str] = ()) -> None:
+        self.bytes = set(single)
+        self.groups = set(groups)
+
+    def add(self, code: int) -> None:
+        """Add the reading of the character ``code``."""
+        if code < 128:
+            self.bytes.add(code)
+            return
+        unit = _unit(code)
+        if len(unit) == 1:
+            self.bytes.add(ord(unit))
+        else:
+            self.groups.add(unit[1])
+
+    def add_every_non_ascii(self) -> None:
+        """Add the reading of every character above ASCII."""
+        self.bytes |= _ascii_readings() | {_NON_WORD}
+        self.groups |= _ALL_GROUPS
+
+    @property
+    def closed(self) -> bool:
+        """True when every byte of every code admitted is itself admitted: the element then reads
+        as one class of one or two bytes a character."""
+        return bool(self.groups) and ord("_") in self.bytes and all(ord(g) in self.bytes for g in self.groups)
+
+    def pattern(self, low: int = 1, high: int | None = 1) -> str:
+        """The element, ``low`` to ``high`` times (None: no limit)."""
+        single = _char_class(self.bytes) if self.bytes else ""
+        if not self.groups:
+            if not single:
+                raise UnsupportedPattern("an empty character class")
+            return single + _bounds(low, high)
+        if self.closed:
+            # each character is one or two bytes of the class: twice as many bytes at most
+            return single + _bounds(low, None if high is None else 2 * high)
+        coded = "_" + _char_class({ord(g) for g in self.groups})
+        bounds = _bounds(low, high)
+        if single:
+            return f"(?:{single}|{coded})" + bounds
+        return f"(?:{coded}){bounds}" if bounds else coded
+
+
+def _bounds(low: int, high: int | None) -> str:
+    if high is None:
+        return "*" if low == 0 else ("+" if low == 1 else f"{{{low},}}")
+    if low == high:
+        return "" if low == 1 else f"{{{low}}}"
+    return f"{{{low},{high}}}"
+
+
+def _cases(code: int) -> set[int]:
+    """``code`` and the characters ``re.IGNORECASE`` reads as the same letter, as far as their
+    readings go (those share a reading, except marks such as U+0345 that read as 0x80)."""
+    lower: int = _sre.unicode_tolower(code)
+    found = {code, lower, *_EXTRA_CASES.get(lower, ())}
+    found |= {ord(c) for c in (chr(code).upper(), chr(code).lower()) if len(c) == 1}
+    return found
 
 
 def superset_pattern(source: str, flags: int = 0, *, whole_text: bool = False) -> str:
@@ -355,12 +470,14 @@ class _Rewriter:
         body = list(body)
         if len(body) != 1 or body[0][0] not in (c.LITERAL, c.NOT_LITERAL, c.IN, c.CATEGORY):
             return None
-        members, non_ascii = self._class_of(body[0], self.caseless)
+        units = self._units(body[0], self.caseless)
         if op is c.ASSERT:
-            return _char_class(members, non_ascii=non_ascii)
+            return units.pattern()
         edge = "^" if behind else "$"
-        # every character the class misses; a non-ASCII one may be read as either byte
-        return f"(?:{edge}|{_char_class(set(range(128)) - members, non_ascii=True)})"
+        # every ASCII character the class misses, and any character above ASCII
+        missed = _Units(set(range(128)) - {b for b in units.bytes if b < 128})
+        missed.add_every_non_ascii()
+        return f"(?:{edge}|{missed.pattern()})"
 
     def sequence(self, items: list[tuple[Any, Any]], caseless: bool, dotall: bool) -> str:
         return "".join(self.item(op, av, caseless, dotall) for op, av in items)
@@ -369,15 +486,14 @@ class _Rewriter:
         c = _c
         assert c is not None
         if op in (c.LITERAL, c.NOT_LITERAL, c.IN, c.CATEGORY):
-            members, non_ascii = self._class_of((op, av), caseless)
-            if op is c.LITERAL and not non_ascii and len(members) == 1:
-                return _char(next(iter(members)))
-            return _char_class(members, non_ascii=non_ascii)
+            units = self._units((op, av), caseless)
+            if op is c.LITERAL and not units.groups and len(units.bytes) == 1:
+                return _char(next(iter(units.bytes)))
+            return units.pattern()
         if op is c.ANY:
-            return "[^\\n]" if not dotall else "[\\x00-\\xff]"
+            return self._any(dotall).pattern()
         if op is c.BRANCH:
-            # (branches that read alike once other scripts are one byte a character, "дискорд"
-            # and "телеграм", are written once: shorter, and under Hyperscan's length limit)
+            # (branches that read alike once other scripts are read by group are written once)
             return "(?:" + "|".join(_unique(self.sequence(list(b), caseless, dotall) for b in av[1])) + ")"
         if op is c.SUBPATTERN:
             group, add_flags, del_flags, pattern = av
@@ -389,16 +505,18 @@ class _Rewriter:
             return body
         if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
             low, high, pattern = av
-            body = self.sequence(list(pattern), caseless, dotall)
+            limit = None if (high is c.MAXREPEAT or high == c.MAXREPEAT) else int(high)
+            pattern = list(pattern)
+            if len(pattern) == 1 and pattern[0][0] in (c.LITERAL, c.NOT_LITERAL, c.IN, c.CATEGORY, c.ANY):
+                # one character element: its class repeated (with the bounds its codes need)
+                element_op, element_av = pattern[0]
+                units = (self._any(dotall) if element_op is c.ANY
+                         else self._units((element_op, element_av), caseless))
+                return units.pattern(int(low), limit)
+            body = self.sequence(pattern, caseless, dotall)
             if not body:
                 return ""
-            if high is c.MAXREPEAT or high == c.MAXREPEAT:
-                bounds = "*" if low == 0 else ("+" if low == 1 else f"{{{low},}}")
-            elif low == high:
-                bounds = f"{{{low}}}"
-            else:
-                bounds = f"{{{low},{high}}}"
-            return "(?:" + body + ")" + bounds
+            return "(?:" + body + ")" + _bounds(int(low), limit)
         if op is c.ATOMIC_GROUP:
             return "(?:" + self.sequence(list(av), caseless, dotall) + ")"
         if op is c.AT:
@@ -419,62 +537,80 @@ class _Rewriter:
             return "(?:" + self.sequence(list(yes), caseless, dotall) + "|" + no_branch + ")"
         raise UnsupportedPattern(f"regex operation {op}")
 
-    def _class_of(self, item: tuple[Any, Any], caseless: bool) -> tuple[set[int], bool]:
-        """The ASCII characters one character element matches (exactly), and whether it may
-        match a character above ASCII."""
+    @staticmethod
+    def _any(dotall: bool) -> _Units:
+        """What ``.`` admits: every character (but the line break, without DOTALL)."""
+        units = _Units(range(128) if dotall else (b for b in range(128) if b != 10))
+        units.add_every_non_ascii()
+        return units
+
+    def _units(self, item: tuple[Any, Any], caseless: bool) -> _Units:
+        """The readings of the characters one character element matches."""
         c = _c
         assert c is not None
         op, av = item
+        units = _Units()
         if op is c.LITERAL:
-            if av >= 128:
-                # caseless, the Kelvin sign and the long s match "k" and "s": every ASCII letter then
-                return (set(_ASCII_LETTERS) if caseless else set()), True
-            if caseless and chr(av).isalpha():
-                # ("k" and "s" also match the Kelvin sign and the long s under re.IGNORECASE)
-                return {ord(chr(av).lower()), ord(chr(av).upper())}, True
-            return {av}, False
-        if op is c.NOT_LITERAL:
-            return {ch for ch in range(128) if ch != av}, True
-        if op is c.CATEGORY:
-            return set(_category_members(av)), True
-        return _in(av, caseless)
+            for code in (_cases(av) if caseless else {av}):
+                units.add(code)
+        elif op is c.NOT_LITERAL:
+            units.bytes |= {ch for ch in range(128) if ch != av}
+            units.add_every_non_ascii()
+        elif op is c.CATEGORY:
+            units = _category_units(av, self.ascii)
+        else:
+            units = _in(av, caseless, self.ascii)
+        return units
 
 
-def _in(items: list[tuple[Any, Any]], caseless: bool) -> tuple[set[int], bool]:
-    """A character class: its exact ASCII members, and whether it may match above ASCII."""
+def _in(items: list[tuple[Any, Any]], caseless: bool, ascii_only: bool) -> _Units:
+    """The readings of the characters a class (``[...]``) matches."""
     c = _c
     assert c is not None
-    members: set[int] = set()
-    above = False
+    units = _Units()
     negate = False
-    generous = caseless
     for op, av in items:
         if op is c.NEGATE:
             negate = True
         elif op is c.LITERAL:
-            if av < 128:
-                members.add(av)
-            else:
-                above = True
+            for code in (_cases(av) if caseless else {av}):
+                units.add(code)
         elif op is c.RANGE:
             low, high = av
-            members.update(range(low, min(high, 127) + 1))
-            above = above or high >= 128
+            if high - low > _LONG_RANGE:
+                units.bytes.update(range(low, min(high, 127) + 1))
+                units.add_every_non_ascii()
+                continue
+            for code in range(low, high + 1):
+                for case in (_cases(code) if caseless else {code}):
+                    units.add(case)
         elif op is c.CATEGORY:
-            members |= _category_members(av)
-            generous = True
+            category = _category_units(av, ascii_only)
+            units.bytes |= category.bytes
+            units.groups |= category.groups
         else:
             raise UnsupportedPattern(f"class item {op}")
-    if caseless:
-        members |= {ord(chr(m).swapcase()) for m in members if chr(m).isalpha()}
-        if above and not negate:
-            members |= _ASCII_LETTERS  # a non-ASCII letter may fold to an ASCII one
     if negate:
-        return set(range(128)) - members, True
-    return members, above or generous
+        # every ASCII character outside the class, and any character above ASCII (generous)
+        outside = _Units(set(range(128)) - {b for b in units.bytes if b < 128})
+        outside.add_every_non_ascii()
+        return outside
+    return units
 
 
 _CATEGORIES = (("DIGIT", r"\d"), ("WORD", r"\w"), ("SPACE", r"\s"), ("LINEBREAK", r"\n"))
+
+
+def _category_units(code: Any, ascii_only: bool) -> _Units:
+    """The readings of a category (``\\d``, ``\\w``, ``\\s`` and their negations): its ASCII
+    members and, but for the spaces and line breaks, every character above ASCII."""
+    units = _Units(_category_members(code))
+    name = str(code).upper()
+    if "NOT_" in name or "DIGIT" in name or "WORD" in name or ascii_only:
+        units.add_every_non_ascii()
+    else:
+        units.bytes.add(_NON_WORD)  # the spaces above ASCII (no-break, ideographic) are no word characters
+    return units
 
 
 @functools.cache
@@ -490,17 +626,16 @@ def _category_members(code: Any) -> frozenset[int]:
 
 def _char(code: int) -> str:
     char = chr(code)
-    return char if char.isalnum() else f"\\x{code:02x}"
+    return char if char.isascii() and char.isalnum() else f"\\x{code:02x}"
 
 
-def _char_class(members: Set[int], *, non_ascii: bool) -> str:
+def _char_class(members: Set[int]) -> str:
+    """One byte of ``members`` (one character, or a class)."""
+    if len(members) == 1:
+        return _char(next(iter(members)))
     parts = []
     for low, high in _runs(sorted(members)):
         parts.append(_char(low) if low == high else f"{_char(low)}-{_char(high)}")
-    if non_ascii:
-        parts.append("_\\x80")  # the two bytes a character above ASCII is read as
-    if not parts:
-        raise UnsupportedPattern("an empty character class")
     return "[" + "".join(parts) + "]"
 
 

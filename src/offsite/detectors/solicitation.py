@@ -46,9 +46,6 @@ _GATE_TOKEN = re.compile(r"[a-z0-9']+|[#@]")
 _LETTER_RUN = re.compile(r"[a-z]+")
 
 
-#: characters from which a text mostly in a non-Latin script skips the compiled scan (see _matches)
-_LONG_TEXT = 16_384
-
 
 @dataclass(frozen=True, slots=True)
 class _Rule:
@@ -212,13 +209,7 @@ class SolicitationDetector(Detector):
     def _matches(self, text: str) -> Iterator[tuple[int, int, int]]:
         """(start, end, rule index) of rule matches. Only sentences holding a gate word are
         searched, and only with the rules that mention one of that sentence's gate words."""
-        if len(text) > _LONG_TEXT and len(text.encode("utf-8")) > 2 * len(text):
-            # A long text mostly in another script: every letter reads the same to the compiled
-            # scan, whose time then grows faster than the text (a 480,000-character Thai text
-            # took 18 s); the gate words and the rules' own beginnings still narrow the search.
-            possible = self._rules_prefilter.everything
-        else:
-            possible = self._rules_prefilter.candidates(text)
+        possible = self._rules_prefilter.candidates(text)
         if not possible:
             return  # no rule can match anywhere in the text (most messages; cheaper than the gate)
         hits = list(self._gate_words.finditer(text))
