@@ -756,12 +756,13 @@ def _french_compound(text: str, previous: tuple[int, int, str] | None, start: in
 
 _LINK_REWRITES = re.compile(
     r"(?P<dot>[ \t]*[\[(<{][ \t]*(?:\.|dot|punto|ponto|point|punkt)[ \t]*[\])>}][ \t]*"
-    r"|[ \t]+(?:dot|punto|ponto|point|punkt)[ \t]+|(?<=[a-z0-9])[ \t]+\.[ \t]*(?=[a-z0-9])"
+    r"|[ \t]+(?:dot|punto|ponto|point|punkt|точка)[ \t]+|(?<=[a-z0-9])[ \t]+\.[ \t]*(?=[a-z0-9])"
     r"|(?<=[a-z0-9])[ \t]*\.[ \t]+(?=(?:com|net|org|gg|io|ly|ee|app)\b|(?:me|co)[ \t]*(?:/|[.!,)]|\Z)))"
-    r"|(?P<slash>[ \t]+(?:slash|barra)[ \t]+|(?<=[a-z0-9])[ \t]*/[ \t]+|(?<=[a-z0-9])[ \t]+/[ \t]*)"
+    r"|(?P<slash>[ \t]+(?:slash|barra|слеш|слэш)[ \t]+|(?<=[a-z0-9])[ \t]*/[ \t]+|(?<=[a-z0-9])[ \t]+/[ \t]*)"
     r"|(?P<scheme>[ \t]*:[ \t]*/[ \t]*/[ \t]*)"
-    r"|(?P<host>\b(?:discord|dsc|wa|t|telegram|snapchat|instagram|linktr)[ \t]+"
-    r"(?=(?:gg|me|com|ee)(?:[ \t]*/|[ \t]+(?:slash|barra)[ \t]+)))"  # "discord gg slash jane"
+    r"|(?P<host>\b(?:discord|dsc|wa|t|telegram|snapchat|instagram|linktr|bit|tinyurl|forms|cutt)[ \t]+"
+    r"(?=(?:gg|me|com|ee|ly|gle)(?:[ \t]*/|[ \t]+(?:slash|barra)[ \t]+)))"  # "discord gg slash jane", "bit ly slash x"
+    r"|(?P<bitly>\bbitly(?=[ \t]*/|[ \t]+(?:slash|barra)[ \t]+))"  # "bitly slash sadgirlzine"
 )
 
 
@@ -770,13 +771,15 @@ def link_view(view: View) -> View:
     "t.me/jane", "jane[.]example[.]com" -> "jane.example.com")."""
     edits = []
     for match in _LINK_REWRITES.finditer(view.text):
-        kind = match.lastgroup  # the four alternatives are the pattern's only groups
+        kind = match.lastgroup  # the five alternatives are the pattern's only groups
         if kind == "dot":
             edits.append((match.start(), match.end(), "."))
         elif kind == "slash":
             edits.append((match.start(), match.end(), "/"))
         elif kind == "scheme":
             edits.append((match.start(), match.end(), "://"))
+        elif kind == "bitly":
+            edits.append((match.start(), match.end(), "bit.ly"))
         else:
             host = match.group().rstrip()
             edits.append((match.start(), match.end(), host + "."))

@@ -15,10 +15,10 @@ from offsite.wordtrie import trie_alternation
 
 # the "@" and "." read aloud: English, Spanish/Portuguese, French, Italian, German, Dutch, Polish,
 # Turkish, Swedish, Russian, Ukrainian, Japanese, Korean, Chinese, Vietnamese (accents stripped),
-# Hebrew, Greek; "at the rate (of)" as Indian English reads "@"
+# Hebrew, Greek, Bengali (and the dot in Arabic and Persian); "at the rate (of)" as Indian English reads "@"
 _AT_WORDS = (r"at the rate of|at the rate|at|arroba|arobase|chiocciola|klammeraffe|atsign|apenstaartje|apestaartje|malpa|małpa|собака|et isareti|snabel-a"
-              r"|собачка|равлик|アット|あっと|골뱅이|艾特|a cong|שטרודל|παπάκι|παπακι")
-_DOT_WORDS = r"dot|period|punto|ponto|point|punkt|ponte|pto|punt|kropka|nokta|titik|точка|крапка|ドット|닷|点|點|cham|נקודה|τελεία|τελεια"
+              r"|собачка|равлик|アットマーク|アット|あっと|골뱅이|艾特|a cong|שטרודל|παπάκι|παπακι|অ্যাট|এট")
+_DOT_WORDS = r"dot|period|punto|ponto|point|punkt|ponte|pto|punt|kropka|nokta|titik|точка|крапка|ドット|닷|点|點|cham|נקודה|τελεία|τελεια|점|ডট|نقطة|نقطه"
 _OPEN, _CLOSE = r"[\[(<{]", r"[\])>}]"
 _LOCAL = r"[a-z0-9_](?:[a-z0-9._%+\-]{0,63}[a-z0-9_])?"
 _LABEL = r"[a-z0-9\u00c0-\uffff](?:[a-z0-9\-\u00c0-\uffff]{0,61}[a-z0-9\u00c0-\uffff])?"
@@ -34,13 +34,14 @@ _LOCAL_SEPARATOR_WORDS = f"{_DOT_WORDS}|{'|'.join(_LOCAL_SEPARATORS)}"
 # A spelled-out local part may hold spelled dots too ("ana punto lopez arroba ...").
 _LOCAL_SPELLED = rf"{_LOCAL}(?:[ \t]+(?:{_LOCAL_SEPARATOR_WORDS})[ \t]+{_LOCAL}){{0,3}}"
 # the mail providers whose name may stand for a whole domain ("jane at gmail")
-_PROVIDER_WORDS = "gmail|hotmail|outlook|yahoo|icloud|protonmail|gmx|aol|hotmale|hotmial|gmial|gmali|outlok|yahooo|iclod"
+_PROVIDER_WORDS = ("gmail|hotmail|outlook|yahoo|icloud|protonmail|gmx|aol|hotmale|hotmial|gmial|gmali|outlok|yahooo|iclod"
+                   "|rediffmail|yandex|naver|hanmail|daum|seznam|libero|rambler|zoho|tutanota|fastmail|ymail|rocketmail")
 # "@" as typed, or escaped as in a web form or a URL ("jo.w&#64;fastmail&#46;com", "bea.l %40 gmail")
 _AT_ESCAPED = r"&#0*64;|&#x0*40;|&commat;|%40"
 _AT_LITERAL = rf"(?P<at>[ \t]*(?:@|{_AT_ESCAPED})[ \t]*)"
 # words read as "at" only before a mail provider's name: Indonesian and Turkish "et", German "bei",
-# Indonesian "di" (French "et" is "and", "di" and "bei" are everyday prepositions)
-_AT_BEFORE_PROVIDER = r"et|bei|di"
+# Indonesian "di", Arabic "عند" (French "et" is "and", "di", "bei" and "عند" are everyday prepositions)
+_AT_BEFORE_PROVIDER = r"et|bei|di|عند"
 _AT_SPELLED = (
     rf"(?P<at>[ \t]*{_OPEN}[ \t]*(?:{_AT_WORDS}|@)[ \t]*{_CLOSE}[ \t]*|[ \t]+(?:{_AT_WORDS})[ \t]+"
     rf"|[ \t]+(?:{_AT_BEFORE_PROVIDER})[ \t]+(?=(?:{_PROVIDER_WORDS})\b)"

@@ -59,11 +59,14 @@ _NATIVE_NAME_AFTER = re.compile(
 )
 # "i made a private server just for us, code is 7x9kr2": an invite code given without its link
 _INVITE_CODE = re.compile(
-    r"\b(?:invite|server|discord|gc|group ?chat|group|groupme|guild|whatsapp|telegram|signal|kik|realm|join|meet|zoom"
-    r"|lobby)\b[^.!?\n]{0,40}?\bcode\b"
-    # ("the invite code for my minecraft server is 7HXQ-K2PL", "join code QUIET42")
+    r"\b(?:invite|inv|server|servidor|serveur|discord|gc|group ?chat|group|groupme|gruppe|grupo|groupe|gruppo|grupa"
+    r"|guild|whatsapp|telegram|signal|kik|realm|join|meet|zoom|lobby|app)\b[^.!?\n]{0,40}?\b(?:code|codigo|codice|kode|kod)\b"
+    # ("the invite code for my minecraft server is 7HXQ-K2PL", "join code QUIET42", "el código es 9fLmWq3",
+    # "code hai: DX-44-mK")
     r"(?:[ \t]+(?:for|to)[ \t]+[^.!?\n:=]{1,30}?(?=[ \t]*(?:is|:|=)))?"
-    r"[ \t]*(?:(?:is|:|=|'s)[ \t]*:?[ \t]*)?(?P<code>[a-z0-9](?:[a-z0-9\-]{3,10}[a-z0-9]))(?![a-z0-9\-])"
+    r"[ \t]*(?:(?:is|es|ist|est|hai|:|=|'s)[ \t]*:?[ \t]*)?(?P<code>[a-z0-9](?:[a-z0-9\-]{3,10}[a-z0-9]))(?![a-z0-9\-])"
+    # a code in hyphenated groups right after "invite" ("invite zM4-pQ9-kk2")
+    r"|\binv(?:ite)?[ \t]+(?P<grouped>[a-z0-9]{2,5}(?:-[a-z0-9]{2,5}){1,3})(?![a-z0-9\-])"
 )
 # a video-call code ("google meet at 9, code abc-defg-hij")
 _MEETING_CODE = re.compile(r"(?<![a-z0-9\-])[a-z]{3}-[a-z]{4}-[a-z]{3}(?![a-z0-9\-])")
@@ -110,7 +113,7 @@ _LOOKALIKE_FORM = re.compile(
 _SELF_NAMED = re.compile(r"\b(?:me as|me under|i go by|me como|moi comme)[ \t]+\Z")
 #: the signs that start candidates of their own ("@name", "code is ...", "r/", "u/", "name#1234",
 #: a Skype id "live:.cid.…")
-_SIGNS = re.compile(r"@|code|r/|r slash|u/|#|live:")
+_SIGNS = re.compile(r"@|cod|kod|inv|r/|r slash|u/|#|live:")
 _MY_ID = re.compile(
     rf"\b(?:my|mi|meu|mon|mein|il mio|mera|meri)[ \t]+(?:(?P<label>id|user ?name|handle|tag|@|user|usuario|pseudo|nick"
     rf"|nome de usuario)(?:[ \t]+(?:there|on there|on it|over there|everywhere|on everything|on all apps"
@@ -307,14 +310,15 @@ class HandleDetector(Detector):
             for match in _SKYPE_LIVE_ID.finditer(text):
                 yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.skype_live_id", 0.85,
                                 f"skype:{match.group()}", "skype")
-        if "code" in text:
+        if "cod" in text or "kod" in text or "inv" in text:
             # "i made a private server just for us, code is 7 x 9 k r 2": an invite code, no link
             for match in _INVITE_CODE.finditer(text):
-                code = match.group("code")
+                group = "code" if match.group("code") is not None else "grouped"
+                code = match.group(group)
                 if any(c.isdigit() for c in code) and any(c.isalpha() for c in code):
-                    yield Candidate(Kind.INVITE, joined, match.start("code"), match.end("code"),
+                    yield Candidate(Kind.INVITE, joined, match.start(group), match.end(group),
                                     "handle.invite_code", 0.8, f"invite:{code}", None)
-            if "meet" in text:
+            if "code" in text and "meet" in text:
                 for match in _MEETING_CODE.finditer(text):
                     yield Candidate(Kind.INVITE, joined, match.start(), match.end(), "handle.meeting_code", 0.8,
                                     f"meet:{match.group()}", "google_meet")

@@ -32,13 +32,13 @@ _SPELLED = re.compile(
 )
 # Signs of a spelled or spaced link; without one the ``link`` view equals ``norm``.
 _LINK_DISGUISE = re.compile(
-    r"\b(?:dot|slash|barra|punto|ponto|point|punkt)\b|[\[(<{]\s*\.|[a-z0-9]\s+[./]\s*[a-z0-9]|"
+    r"\b(?:dot|slash|barra|punto|ponto|point|punkt|точка|слеш|слэш|bitly)\b|[\[(<{]\s*\.|[a-z0-9]\s+[./]\s*[a-z0-9]|"
     r"[a-z0-9]\s*[./]\s+(?:com|net|org|gg|me|io|co|ly|ee|app)\b|[a-z0-9]/\s+[a-z0-9]|:\s*/\s*/|"
-    r"\b(?:discord|dsc|wa|t|telegram)\s+(?:gg|me)\b"
+    r"\b(?:discord|dsc|wa|t|telegram|bit|tinyurl|forms|cutt)\s+(?:gg|me|ly|com|gle)\b"
 )
 # Substrings one of which any disguise above contains (a cheap check before the regex).
-_LINK_MARKERS = ("dot", "slash", "barra", "punto", "ponto", "point", "punkt", " .", " /", "/ ", "[", "(", "{", "<",
-                 ":/", ": /", "discord ", "dsc ", "wa ", "t me", "telegram ", ". com", ". net", ". org", ". gg", ". me",
+_LINK_MARKERS = ("dot", "slash", "barra", "punto", "ponto", "point", "punkt", "точка", "слеш", "слэш", "bitly", " .", " /", "/ ", "[", "(", "{", "<",
+                 ":/", ": /", "discord ", "dsc ", "wa ", "t me", "telegram ", "bit ly", "tinyurl ", "forms gle", "cutt ly", ". com", ". net", ". org", ". gg", ". me",
                  ". io", ". co", ". ly", ". ee", ". app")
 _ANY_LINK_MARKER = re.compile(trie_alternation(_LINK_MARKERS))  # one scan for all of them
 # Subdomains that are the service itself, not somebody's account.
@@ -81,7 +81,8 @@ class UrlDetector(Detector):
         view = views.norm
         text = view.text
         if ("." not in text and ":" not in text and "dot" not in text and "/" not in text
-                and "slash" not in text and "barra" not in text):
+                and "slash" not in text and "barra" not in text and "точка" not in text and "слеш" not in text
+                and "слэш" not in text):
             return
         if not self._shapes.candidates(text):
             return  # neither a link nor a disguised one can match anywhere ("i'm 16. it's hard")
@@ -158,6 +159,9 @@ class UrlDetector(Detector):
         if valid_host is None:
             return None
         host = valid_host
+        if kind == "bare" and host.count(".") == 1 and (host.split(".")[0].isdigit() or (
+                host.split(".")[0] in _FUNCTION_WORDS and len(host) == host_match.end() == len(body))):
+            return None  # "version 2.pl", "read it.se": a number or a word, then a dot
         path = body[host_match.end():] if len(host) == host_match.end() else ""
         if host_len < host_match.end():
             path = ""
