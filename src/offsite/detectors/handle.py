@@ -183,7 +183,13 @@ _POSSESSIVE = ("my", "mi", "meu", "mon", "mein", "ma", "minha", "mio", "il mio",
                "add me", "add me:", "me:")
 
 # the word before "line" that makes it a help line, not the LINE app
-_HELP_LINE = re.compile(r"\b(?:crisis|text|help|hot|life|support|suicide|phone|veterans?|hope|chat|teen|trevor)[ \t]*\Z")
+_HELP_LINE = re.compile(
+    r"\b(?:crisis|text|help|hot|life|support|suicide|phone|veterans?|hope|chat|teen|trevor"
+    # a line of text or a queue, not the service: "the subject line 'organizational update'"
+    r"|subject|first|last|punch|bottom|front|opening|closing|title|tag|next|final|finish|waiting|dotted|one)[ \t]*\Z"
+)
+# a multiplier: "salt tabs 1g x3"
+_TIMES = re.compile(r"x\d{1,2}")
 # a small number or a roman numeral after a word: a rank or a level ("gold 3", "legend iv")
 _RANK_NUMBER = re.compile(r"[ \t]+(?:\d{1,2}|i{1,3}|iv|v)\b")
 # never a user name: the start of a link
@@ -200,7 +206,9 @@ _FUNCTION = frozenset(
     "handle id user story stories post posts dm dms chat message messages call calls group "
     "page profile link bio feed reels reel video videos pic pics photo photos "
     "fyp algorithm algo timeline explore streak streaks followers following likes views "
-    "highlights live lives shorts status pfp acc notifications inbox server servers".split()
+    "highlights live lives shorts status pfp acc notifications inbox server servers "
+    # the same words in other languages: "auf whatsapp blockiert", "koi insta id mat maangna"
+    "blockiert geblockt gesperrt geloscht bloqueado bloqueada bloqueou bloque bloccato bloccata mat nahi nhi".split()
 )
 
 
@@ -615,8 +623,8 @@ class HandleDetector(Detector):
             return None  # numbers are the phone detector's
         if body.isdigit() and len(body) < 6:
             return None  # "nível 70 no free fire": a level or a count; numeric ids are longer
-        if _QUANTITY.fullmatch(body) is not None and not raw.startswith("@"):
-            return None  # "insta is 2am", "my insta its 10k followers": a time or a count
+        if (_QUANTITY.fullmatch(body) is not None or _TIMES.fullmatch(body) is not None) and not raw.startswith("@"):
+            return None  # "insta is 2am", "my insta its 10k followers", "1g x3": a time, a count, a dose
         if len(body) < 2:
             return None
         return Candidate(Kind.HANDLE, joined, start, end, rule, conf, f"{platform.id}:{name}", platform.id)
