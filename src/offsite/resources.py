@@ -11,7 +11,7 @@ from publicsuffixlist import PublicSuffixList
 
 from offsite.lexicon import Lexicon, Platform, load_lexicon
 from offsite.lru import BoundedMemo
-from offsite.normalize import SPACED_LETTERS, NumberReader, View, Views
+from offsite.normalize import SPACED_LETTERS, WORD_MARKS, NumberReader, View, Views
 from offsite.prefilter import RegexPrefilter, shared_prefilter
 from offsite.wordtrie import trie_alternation
 
@@ -46,7 +46,9 @@ class Mention:
     ambiguous: bool
 
 
-_TOKEN = re.compile(r"[^\W_]+")  # words of any script ("微信", "인스타" are aliases too)
+# words of any script ("微信", "인스타" are aliases too), with the vowel signs of Indic and Thai
+# scripts inside them ("इंस्टा", "ไลน์"), as the text's words keep them
+_TOKEN = re.compile(rf"[^\W_](?:[^\W_]|[{WORD_MARKS}])*")
 _WHITESPACE = re.compile(r"\s")
 
 
