@@ -77,7 +77,8 @@ _COUNT_WORDS = frozenset(
 _CUE = re.compile(
     r"\b(?:meet me at|meet at|i live at|i live on|my address is|address is|address:|come to|"
     r"pick me up at|i'?m at|visit me at|visit me|send it to|mail it to|vivo en|moro na|moro em|j'habite|"
-    r"ich wohne in der|wohne in der)\s*$"
+    r"ich wohne in der|wohne in der)\s*"
+    r"(?:(?:unit|apt|flat|suite|#)\s*(?:\d{1,4}[a-z]?,?\s*)?)?$"  # "my address is unit 12, 40 harbour road"
 )
 
 
@@ -85,13 +86,14 @@ _CUE = re.compile(
 _CUE_AFTER = re.compile(
     r"[^\n]{0,80}?\b(?:come find me|come over|come by|buzz me|ring the bell|drop by|stop by|visit me|"
     r"(?:just|could|can|should|wanna)\s+(?:show up|pull up|come through)|(?:can|could)\s+(?:u|you)\s+come|"
-    r"kom langs|ven a verme|vem me ver|viens me voir|komm vorbei|gel|walk over|knock)\b"
+    r"kom langs|ven a verme|vem me ver|viens me voir|komm vorbei|gel|walk over|knock|come meet me|meet me there|"
+    r"walk-ins)\b"
 )
 # Where the writer lives or invites someone, earlier in the message ("i live like 10 min from u i
 # think, 48 larkspur ln", "come to the meetup thing im organizing ... 1105 ocean ave")
 _HOME_OR_INVITE_BEFORE = re.compile(
     r"\b(?:i live|we live|i'?m staying|my (?:house|place|apartment|apt|flat) is|come to|come over|meet me|"
-    r"meet up|pick me up|visit me)\b"
+    r"meet up|pick me up|visit me|i host|at my (?:house|place|home|apartment|apt|flat|studio))\b"
 )
 # what3words ("///filled.count.soap"): a three-metre square, wherever it is
 _WHAT3WORDS = re.compile(r"(?<![/\w])///[a-z]{2,20}\.[a-z]{2,20}\.[a-z]{2,20}(?![\w.])", re.IGNORECASE)
@@ -117,6 +119,7 @@ _NOT_NAME_WORDS = frozenset(
 )
 # street types that are also everyday words ("my 2 brothers drive me crazy")
 _VERB_LIKE_TYPES = frozenset("drive dr way court ct place pl close square sq circle cir trail terrace via st".split())
+_ORDINAL_WORD = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
 # Addresses everyone knows (a landmark, not where somebody lives)
 _LANDMARKS = frozenset({"10 downing street", "10 downing st", "1600 pennsylvania avenue", "1600 pennsylvania ave",
                         "221b baker street", "221b baker st", "350 fifth avenue", "350 fifth ave", "350 5th ave"})
@@ -162,7 +165,8 @@ class AddressDetector(Detector):
             before_cue = _CUE.search(original[max(0, match.start() - 30) : match.start()].lower()) is not None or (
                 _HOME_OR_INVITE_BEFORE.search(original.lower(), max(0, match.start() - 100), match.start()) is not None
                 and not any(w.lower() in _NOT_NAME_WORDS for w in match.group("name").split())
-                and match.group("type").lower() not in _VERB_LIKE_TYPES)
+                and (match.group("type").lower() not in _VERB_LIKE_TYPES
+                     or _ORDINAL_WORD.fullmatch(name_words[-1].lower()) is not None))  # "3340 n 16th st"
             if not before_cue and " ".join(match.group().lower().split()).startswith(tuple(_LANDMARKS)):
                 continue  # "I walked past 10 Downing Street"
             if not before_cue and _PUBLIC_PLACE_BEFORE.search(original, max(0, match.start() - 40), match.start()) \

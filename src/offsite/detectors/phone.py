@@ -110,8 +110,9 @@ _PHONE_WORDS = re.compile(
 _CODE_PREFIX = re.compile(r"(?<![A-Za-z])[A-Z]{2,4}\Z")
 # "my number is" (in the languages whose digits are read) just before a number
 _NUMBER_CUE_BEFORE = re.compile(
-    r"(?:\b(?:my|mera|meri|mi|meu|mon|mein|моя|мій|мой)\s+(?:phone\s+|cell\s+)?(?:number|num|no|numero|nummer|numéro|номер|nomor|cell|phone)"
-    r"|मेरा\s+(?:नंबर|नम्बर|फोन|फ़ोन)(?:\s+है)?)[^\d\n]{0,12}\Z"
+    # (a service's name may stand between: "mera whatsapp number likh lo yaar:")
+    r"(?:\b(?:my|mera|meri|mi|meu|mon|mein|моя|мій|мой)\s+(?:[^\s\d]+\s+)?(?:number|num|no|numero|nummer|numéro|номер|nomor|cell|phone)"
+    r"|मेरा\s+(?:[^\s\d]+\s+)?(?:नंबर|नम्बर|फोन|फ़ोन)(?:\s+है)?)[^\d\n]{0,16}\Z"
 )
 _WEAK_PHONE_WORDS = frozenset({"number", "numbers", "num", "no", "nr", "digits", "contact", "numero", "nummer"})
 _NOT_PHONE_WORDS = re.compile(
