@@ -760,8 +760,8 @@ _LINK_REWRITES = re.compile(
     r"|(?<=[a-z0-9])[ \t]*\.[ \t]+(?=(?:com|net|org|gg|io|ly|ee|app)\b|(?:me|co)[ \t]*(?:/|[.!,)]|\Z)))"
     r"|(?P<slash>[ \t]+(?:slash|barra|слеш|слэш)[ \t]+|(?<=[a-z0-9])[ \t]*/[ \t]+|(?<=[a-z0-9])[ \t]+/[ \t]*)"
     r"|(?P<scheme>[ \t]*:[ \t]*/[ \t]*/[ \t]*)"
-    r"|(?P<host>\b(?:discord|dsc|wa|t|telegram|snapchat|instagram|linktr|bit|tinyurl|forms|cutt)[ \t]+"
-    r"(?=(?:gg|me|com|ee|ly|gle)(?:[ \t]*/|[ \t]+(?:slash|barra)[ \t]+)))"  # "discord gg slash jane", "bit ly slash x"
+    r"|(?P<host>\b(?:discord|dsc|wa|t|telegram|snapchat|instagram|linktr|bit|tinyurl|forms|cutt|twitch)[ \t]+"
+    r"(?=(?:gg|me|com|ee|ly|gle|tv)(?:[ \t]*/|[ \t]+(?:slash|barra)[ \t]+)))"  # "discord gg slash jane"
     r"|(?P<bitly>\bbitly(?=[ \t]*/|[ \t]+(?:slash|barra)[ \t]+))"  # "bitly slash sadgirlzine"
 )
 

@@ -60,7 +60,7 @@ _NATIVE_NAME_AFTER = re.compile(
 # "i made a private server just for us, code is 7x9kr2": an invite code given without its link
 _INVITE_CODE = re.compile(
     r"\b(?:invite|inv|server|servidor|serveur|discord|gc|group ?chat|group|groupme|gruppe|grupo|groupe|gruppo|grupa"
-    r"|guild|whatsapp|telegram|signal|kik|realm|join|meet|zoom|lobby|app)\b[^.!?\n]{0,40}?\b(?:code|codigo|codice|kode|kod)\b"
+    r"|guild|whatsapp|telegram|signal|kik|realm|join|meet|zoom|lobby|app)\b[^.!?\n]{0,60}?\b(?:code|codigo|codice|kode|kod)\b"
     # ("the invite code for my minecraft server is 7HXQ-K2PL", "join code QUIET42", "el código es 9fLmWq3",
     # "code hai: DX-44-mK")
     r"(?:[ \t]+(?:for|to)[ \t]+[^.!?\n:=]{1,30}?(?=[ \t]*(?:is|:|=)))?"
@@ -122,6 +122,18 @@ _MY_ID = re.compile(
     rf"|on all socials|on every platform))"
     rf"[ \t]*(?:is|:|es|e|est|ist|hai|=)[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
+# A name after a game id's label ("uid 812447193", "ign ko is KuyaGwapo69", "мой айди 48815520",
+# "原神のUIDは 830154276"), after "add (me)" ("add jordyn.bby", "aggiungetemi: marcopolo_gamer07") or
+# after "mine is" ("who here has snap 👀 mine is caleb.ttv"): counted only when shaped like a user name
+_NAME_AFTER_CUE = re.compile(
+    r"(?<![a-z0-9])(?:(?:(?:my|mi|meu|mój|moj|мой|mon|mein)[ \t]+)?(?:uid|ign|friend[ \t]+tag|friend[ \t]+code"
+    r"|player[ \t]+tag|айди|nick(?:[ \t]+(?:epic|steam|psn|xbox))?)(?:[ \t]+(?:ko|ku|mo))?"
+    r"|add(?:[ \t]+me)?|aggiungetemi|aggiungimi|agregame|agrégame|adiciona(?:[ \t]+a[ií])?|ajoute-moi"
+    r"|добавь(?:те)?(?:[ \t]+меня)?|mine)(?![a-z0-9])"
+    r"[ \t]*(?:is|'s|:|es|to|=|-|это|は)?[ \t]*:?[ \t]*(?P<handle>#?[a-z0-9_](?:[a-z0-9_.]{1,28}[a-z0-9_])(?:#[a-z0-9]{2,6})?)"
+    r"(?![a-z0-9_.@-])"
+)
+_SHAPED_NAME = re.compile(r"[a-z][a-z0-9]*[._][a-z0-9_.]*|[a-z0-9_.]*(?:[a-z][a-z_.]*\d|\d[0-9_.]*[a-z])[a-z0-9_.]*|#?\d{6,12}(?:#[a-z0-9]{2,6})?")
 # "my spotify is public, add me, username is sadgirlhours99", "LINE? IDはyuki_0415": a labelled
 # name after a platform named earlier in the message
 _LABEL_IS = re.compile(
@@ -223,7 +235,8 @@ class HandleDetector(Detector):
         # Every candidate but the emoji ones starts from a platform name or a "my id is" label on
         # the alpha view, or from a sign checked below ("@", "code", "r/", "u/", "#"): one
         # compiled scan tells whether either pattern can match at all.
-        self._named = self.prefilter((resources.platforms.alias_pattern, _MY_ID, _ANY_SERVICE_LABEL), whole_text=True)
+        self._named = self.prefilter((resources.platforms.alias_pattern, _MY_ID, _ANY_SERVICE_LABEL, _NAME_AFTER_CUE),
+                                     whole_text=True)
 
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Handles near platform words, @names, u/names and name#1234 tags."""
@@ -314,6 +327,22 @@ class HandleDetector(Detector):
         if "@" in text:
             yield from self._at_names(joined, mentions, context, seen)
         yield from self._emoji_handles(joined)
+        if 3 in may_name:
+            position = 0
+            while (match := _NAME_AFTER_CUE.search(text, position)) is not None:
+                name = match.group("handle")
+                if (_SHAPED_NAME.fullmatch(name) is None or _VERSION.fullmatch(name) is not None
+                        or _QUANTITY.fullmatch(name) is not None or name.rsplit(".", 1)[-1] in _FILE_ENDINGS
+                        or (match.start("handle"), match.end("handle")) in seen
+                        # (beside a platform name, "mine is grimoire_g on both" is the rules' to read)
+                        or (mentions and match.group().startswith("mine"))):
+                    # (the word may itself begin a cue: "add me uid 812447193")
+                    position = match.start("handle")
+                    continue
+                position = match.end()
+                seen.add((match.start("handle"), match.end("handle")))
+                yield Candidate(Kind.HANDLE, joined, match.start("handle"), match.end("handle"),
+                                "handle.after_id_or_add", 0.75, f"@{name}", None)
         if "live:" in text:
             for match in _SKYPE_LIVE_ID.finditer(text):
                 yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.skype_live_id", 0.85,

@@ -25,7 +25,9 @@ from offsite.wordtrie import trie_alternation
 # "text me back (here on 7cups)", "message me here": the request stays on the site.
 _ON_SITE_AFTER = re.compile(
     r"[\w' (]{0,20}?(?<!outside )(?<!of )(?<!than )(?<!off )(?<!besides )(?<!from )(?<!leave )(?<!as )"
-    r"(?<!not )(?<!not online )(?<!not on )\b(?:here|on here|in here|on this site|on the site|on this app|in this chat|in the app|"
+    # ("me chama no zap que aqui é lento", "since here is slow": the reason to leave, not the place)
+    r"(?<!not )(?<!not online )(?<!not on )(?<!que )(?<!porque )(?<!because )(?<!since )(?<!cause )(?<!bc )"
+    r"(?<!porque )(?<!parce que )(?<!weil )\b(?:here|on here|in here|on this site|on the site|on this app|in this chat|in the app|"
     r"in this app|in the chat|in the (?:group|chat|listener|support) rooms?|on 7 ?cups|aqui|aquí|ici|hier|"
     r"in the (?:listener|member|members|user) (?:list|directory))\b"
 )

@@ -34,11 +34,11 @@ _SPELLED = re.compile(
 _LINK_DISGUISE = re.compile(
     r"\b(?:dot|slash|barra|punto|ponto|point|punkt|точка|слеш|слэш|bitly)\b|[\[(<{]\s*\.|[a-z0-9]\s+[./]\s*[a-z0-9]|"
     r"[a-z0-9]\s*[./]\s+(?:com|net|org|gg|me|io|co|ly|ee|app)\b|[a-z0-9]/\s+[a-z0-9]|:\s*/\s*/|"
-    r"\b(?:discord|dsc|wa|t|telegram|bit|tinyurl|forms|cutt)\s+(?:gg|me|ly|com|gle)\b"
+    r"\b(?:discord|dsc|wa|t|telegram|bit|tinyurl|forms|cutt|twitch)\s+(?:gg|me|ly|com|gle|tv)\b"
 )
 # Substrings one of which any disguise above contains (a cheap check before the regex).
 _LINK_MARKERS = ("dot", "slash", "barra", "punto", "ponto", "point", "punkt", "точка", "слеш", "слэш", "bitly", " .", " /", "/ ", "[", "(", "{", "<",
-                 ":/", ": /", "discord ", "dsc ", "wa ", "t me", "telegram ", "bit ly", "tinyurl ", "forms gle", "cutt ly", ". com", ". net", ". org", ". gg", ". me",
+                 ":/", ": /", "discord ", "dsc ", "wa ", "t me", "telegram ", "bit ly", "tinyurl ", "forms gle", "cutt ly", "twitch tv", ". com", ". net", ". org", ". gg", ". me",
                  ". io", ". co", ". ly", ". ee", ". app")
 _ANY_LINK_MARKER = re.compile(trie_alternation(_LINK_MARKERS))  # one scan for all of them
 # Subdomains that are the service itself, not somebody's account.
