@@ -329,19 +329,19 @@ class HandleDetector(Detector):
         yield from self._emoji_handles(joined)
         if 3 in may_name:
             position = 0
-            while (match := _NAME_AFTER_CUE.search(text, position)) is not None:
-                name = match.group("handle")
+            while (cue := _NAME_AFTER_CUE.search(text, position)) is not None:
+                name = cue.group("handle")
                 if (_SHAPED_NAME.fullmatch(name) is None or _VERSION.fullmatch(name) is not None
                         or _QUANTITY.fullmatch(name) is not None or name.rsplit(".", 1)[-1] in _FILE_ENDINGS
-                        or (match.start("handle"), match.end("handle")) in seen
+                        or (cue.start("handle"), cue.end("handle")) in seen
                         # (beside a platform name, "mine is grimoire_g on both" is the rules' to read)
-                        or (mentions and match.group().startswith("mine"))):
+                        or (mentions and cue.group().startswith("mine"))):
                     # (the word may itself begin a cue: "add me uid 812447193")
-                    position = match.start("handle")
+                    position = cue.start("handle")
                     continue
-                position = match.end()
-                seen.add((match.start("handle"), match.end("handle")))
-                yield Candidate(Kind.HANDLE, joined, match.start("handle"), match.end("handle"),
+                position = cue.end()
+                seen.add((cue.start("handle"), cue.end("handle")))
+                yield Candidate(Kind.HANDLE, joined, cue.start("handle"), cue.end("handle"),
                                 "handle.after_id_or_add", 0.75, f"@{name}", None)
         if "live:" in text:
             for match in _SKYPE_LIVE_ID.finditer(text):
