@@ -95,6 +95,8 @@ WHOLE_TEXT_CASES: list[tuple[str, list[str], list[str]]] = [
     (r"(?<=@)[a-z]+", ["@jane", "x@y"], ["jane"]),
     (r"snap(?!\w)\s+me", ["snap me", "snap  me"], ["snapme", "snapx me"]),
     (r"(?<![a-z])(?:kik|line)(?=:)", ["kik:", "line:"], ["kik", "online:"]),
+    # a negated class in a negative look-behind: a letter of any script may not stand before
+    (r"(?<![^\W\d_])(?:khong|bes)", ["khong chin", "3khong", " bes", "\u2026bes"], ["xkhong", "abes"]),
 ]
 
 

@@ -53,7 +53,7 @@ _EXTRA_CASES: dict[int, tuple[int, ...]] = getattr(_optional("re._casefix"), "_E
 log = logging.getLogger("offsite.prefilter")
 
 #: changes whenever the rewrite (or how patterns are compiled) does, so that no database of an older one is loaded
-_REWRITE_VERSION = 5
+_REWRITE_VERSION = 7
 #: a word character above ASCII is read as "_" and one of these (by its lower-case code point), so
 #: that a pattern's letters of one script are not found in any other, and "\b" keeps its meaning
 #: (every byte of the code is a word byte to Hyperscan)
@@ -63,6 +63,7 @@ _ALL_GROUPS = frozenset(_GROUP_BYTES)
 _NON_WORD = 0x80
 #: a range of characters above ASCII longer than this admits every group (not worth listing)
 _LONG_RANGE = 4096
+_NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
 
 
 class UnsupportedPattern(ValueError):
@@ -244,7 +245,19 @@ def scan_bytes(text: str) -> bytes:
     :func:`_unit`), so that ``\\b`` and ``\\w`` keep their meaning; any other as the byte 0x80."""
     if text.isascii():
         return text.encode("ascii")
-    return text.translate(_scan_table()).encode("latin-1")
+    return _scan_non_ascii(text)
+
+
+@functools.lru_cache(maxsize=8)
+def _scan_non_ascii(text: str) -> bytes:
+    # (kept for the few texts just read: every prefilter of a message scans one of its views,
+    # and most views of a message are the same text)
+    return _NON_ASCII_CHAR.sub(_read_char, text).encode("latin-1")
+
+
+def _read_char(match: re.Match[str]) -> str:
+    char = match.group()
+    return _scan_table().get(char) or _unit(ord(char))
 
 
 def _case_key(code: int) -> int:
@@ -256,37 +269,32 @@ def _case_key(code: int) -> int:
 
 
 def _unit(code: int) -> str:
-    """How the scan reads the character ``code`` above ASCII: the ASCII letter it is a case of
-    (the Kelvin sign, ``İ``, ``ı``, ``ſ``), ``_`` and its group's byte for any other word
-    character, or 0x80. Case variants read alike, so a case-insensitive pattern needs no more."""
+    """How the scan reads the character ``code`` above ASCII: ``_`` and its group's byte for a
+    word character, 0x80 for any other. Case variants read alike (the Kelvin sign as ``k``
+    would), so a case-insensitive pattern needs no more."""
     if not chr(code).isalnum():
         return chr(_NON_WORD)
-    key = _case_key(code)
-    if key < 128:
-        return chr(key)
-    return "_" + _GROUP_BYTES[key % len(_GROUP_BYTES)]
-
-
-class _ScanTable(dict[int, str]):
-    """The reading of every character of the Basic Multilingual Plane; others are read on the
-    fly (emoji are no word characters; nothing is stored for them)."""
-
-    def __missing__(self, code: int) -> str:
-        return _unit(code)
+    return "_" + _GROUP_BYTES[_case_key(code) % len(_GROUP_BYTES)]
 
 
 @functools.cache
-def _scan_table() -> _ScanTable:
-    """Built once, on the first text above ASCII (about 65,000 entries; never changed after)."""
-    table = _ScanTable({code: chr(code) for code in range(128)})
-    table.update((code, _unit(code)) for code in range(128, 0x10000) if not 0xD800 <= code < 0xE000)
-    return table
+def _scan_table() -> dict[str, str]:
+    """The reading of every character above ASCII in the Basic Multilingual Plane, built once on
+    the first text that has one (about 65,000 entries; never changed after). Others (emoji) are
+    read on the fly, and nothing is stored for them."""
+    return {chr(code): _unit(code) for code in range(128, 0x10000) if not 0xD800 <= code < 0xE000}
 
 
 @functools.cache
-def _ascii_readings() -> frozenset[int]:
-    """The ASCII letters some character above ASCII is read as."""
-    return frozenset(ord(u) for u in map(_unit, range(128, 0x110000)) if len(u) == 1 and ord(u) < 128)
+def _folded_to_ascii() -> dict[int, tuple[int, ...]]:
+    """The characters above ASCII whose lower case is an ASCII letter (the Kelvin sign, ``İ``), by
+    that letter: ``re.IGNORECASE`` reads them as it."""
+    found: dict[int, list[int]] = {}
+    for code in range(128, 0x110000):
+        lower = _sre.unicode_tolower(code)
+        if lower < 128:
+            found.setdefault(lower, []).append(code)
+    return {lower: tuple(codes) for lower, codes in found.items()}
 
 
 def _compile_all(sources: Sequence[tuple[str, int]], whole_text: bool) -> tuple[Any, set[int]]:
@@ -368,10 +376,13 @@ class _Units:
         else:
             self.groups.add(unit[1])
 
-    def add_every_non_ascii(self) -> None:
-        """Add the reading of every character above ASCII."""
-        self.bytes |= _ascii_readings() | {_NON_WORD}
-        self.groups |= _ALL_GROUPS
+    def add_every_non_ascii(self, *, words: bool = True, others: bool = True) -> None:
+        """Add the reading of every character above ASCII (of every word character, of every
+        other one)."""
+        if words:
+            self.groups |= _ALL_GROUPS
+        if others:
+            self.bytes.add(_NON_WORD)
 
     @property
     def closed(self) -> bool:
@@ -408,7 +419,7 @@ def _cases(code: int) -> set[int]:
     """``code`` and the characters ``re.IGNORECASE`` reads as the same letter, as far as their
     readings go (those share a reading, except marks such as U+0345 that read as 0x80)."""
     lower: int = _sre.unicode_tolower(code)
-    found = {code, lower, *_EXTRA_CASES.get(lower, ())}
+    found = {code, lower, *_EXTRA_CASES.get(lower, ()), *_folded_to_ascii().get(lower, ())}
     found |= {ord(c) for c in (chr(code).upper(), chr(code).lower()) if len(c) == 1}
     return found
 
@@ -470,13 +481,16 @@ class _Rewriter:
         body = list(body)
         if len(body) != 1 or body[0][0] not in (c.LITERAL, c.NOT_LITERAL, c.IN, c.CATEGORY):
             return None
-        units = self._units(body[0], self.caseless)
         if op is c.ASSERT:
-            return units.pattern()
+            return self._units(body[0], self.caseless).pattern()
         edge = "^" if behind else "$"
-        # every ASCII character the class misses, and any character above ASCII
-        missed = _Units(set(range(128)) - {b for b in units.bytes if b < 128})
-        missed.add_every_non_ascii()
+        # every character the class misses
+        element_op, element_av = body[0]
+        if element_op is c.NOT_LITERAL:
+            missed = self._units((c.LITERAL, element_av), self.caseless)
+        else:
+            items = element_av if element_op is c.IN else [(element_op, element_av)]
+            missed = _in([(c.NEGATE, None), *items], self.caseless, self.ascii)
         return f"(?:{edge}|{missed.pattern()})"
 
     def sequence(self, items: list[tuple[Any, Any]], caseless: bool, dotall: bool) -> str:
@@ -571,7 +585,7 @@ def _in(items: list[tuple[Any, Any]], caseless: bool, ascii_only: bool) -> _Unit
     negate = False
     for op, av in items:
         if op is c.NEGATE:
-            negate = True
+            negate = not negate  # (a look-around's missed characters negate a negated class again)
         elif op is c.LITERAL:
             for code in (_cases(av) if caseless else {av}):
                 units.add(code)
@@ -591,9 +605,12 @@ def _in(items: list[tuple[Any, Any]], caseless: bool, ascii_only: bool) -> _Unit
         else:
             raise UnsupportedPattern(f"class item {op}")
     if negate:
-        # every ASCII character outside the class, and any character above ASCII (generous)
+        # every ASCII character outside the class, and any character above ASCII but the word
+        # characters where "\\w" is in it and the others where "\\W" is (generous otherwise)
+        named = {str(av).upper() for op, av in items if op is c.CATEGORY}
         outside = _Units(set(range(128)) - {b for b in units.bytes if b < 128})
-        outside.add_every_non_ascii()
+        outside.add_every_non_ascii(words=ascii_only or not any(n.endswith("_WORD") and "NOT_" not in n for n in named),
+                                    others=ascii_only or not any(n.endswith("NOT_WORD") for n in named))
         return outside
     return units
 
@@ -603,13 +620,18 @@ _CATEGORIES = (("DIGIT", r"\d"), ("WORD", r"\w"), ("SPACE", r"\s"), ("LINEBREAK"
 
 def _category_units(code: Any, ascii_only: bool) -> _Units:
     """The readings of a category (``\\d``, ``\\w``, ``\\s`` and their negations): its ASCII
-    members and, but for the spaces and line breaks, every character above ASCII."""
+    members and the characters above ASCII it may match (``\\w`` and ``\\d`` the word characters,
+    ``\\W`` and ``\\s`` the others, the rest all)."""
     units = _Units(_category_members(code))
     name = str(code).upper()
-    if "NOT_" in name or "DIGIT" in name or "WORD" in name or ascii_only:
+    if ascii_only:
         units.add_every_non_ascii()
+    elif "NOT_WORD" in name or ("SPACE" in name and "NOT_" not in name) or "LINEBREAK" in name:
+        units.add_every_non_ascii(words=False)  # (no-break and ideographic spaces are no word characters)
+    elif ("WORD" in name or "DIGIT" in name) and "NOT_" not in name:
+        units.add_every_non_ascii(others=False)
     else:
-        units.bytes.add(_NON_WORD)  # the spaces above ASCII (no-break, ideographic) are no word characters
+        units.add_every_non_ascii()
     return units
 
 

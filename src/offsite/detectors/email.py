@@ -34,8 +34,11 @@ _LOCAL_SEPARATOR_WORDS = f"{_DOT_WORDS}|{'|'.join(_LOCAL_SEPARATORS)}"
 # A spelled-out local part may hold spelled dots too ("ana punto lopez arroba ...").
 _LOCAL_SPELLED = rf"{_LOCAL}(?:[ \t]+(?:{_LOCAL_SEPARATOR_WORDS})[ \t]+{_LOCAL}){{0,3}}"
 # the mail providers whose name may stand for a whole domain ("jane at gmail")
-_PROVIDER_WORDS = ("gmail|hotmail|outlook|yahoo|icloud|protonmail|gmx|aol|hotmale|hotmial|gmial|gmali|outlok|yahooo|iclod"
-                   "|rediffmail|yandex|naver|hanmail|daum|seznam|libero|rambler|zoho|tutanota|fastmail|ymail|rocketmail")
+_COMMON_PROVIDERS = "gmail|hotmail|outlook|yahoo|icloud|protonmail|gmx|aol|hotmale|hotmial|gmial|gmali|outlok|yahooo|iclod"
+# with regional ones, named only right after a spelled "at" ("dsouza_arjun at rediffmail"): in the
+# patterns searched everywhere they would make nearly every letter a place to try
+_PROVIDER_WORDS = (_COMMON_PROVIDERS
+                   + "|rediffmail|yandex|naver|hanmail|daum|seznam|libero|rambler|zoho|tutanota|fastmail|ymail|rocketmail")
 # "@" as typed, or escaped as in a web form or a URL ("jo.w&#64;fastmail&#46;com", "bea.l %40 gmail")
 _AT_ESCAPED = r"&#0*64;|&#x0*40;|&commat;|%40"
 _AT_LITERAL = rf"(?P<at>[ \t]*(?:@|{_AT_ESCAPED})[ \t]*)"
@@ -65,7 +68,7 @@ _EMAIL_NO_SUFFIX = re.compile(
 )
 # "rafael.m.costa no hotmail", "jane.doe99 on gmail": a preposition before a provider's name is an
 # "at" when the name before it is shaped like an address (a dot, an underscore or a digit)
-_PROVIDER_NAMES = rf"(?:{_PROVIDER_WORDS})(?![a-z0-9])"
+_PROVIDER_NAMES = rf"(?:{_COMMON_PROVIDERS})(?![a-z0-9])"
 _PROVIDER_NAME = re.compile(_PROVIDER_NAMES)
 _PREPOSITIONS = r"no|na|en|on|in|im|bei|chez|su|sur|di"
 _PREPOSITION_AT = re.compile(rf"\b(?:{_PREPOSITIONS})(?=[ \t]+{_PROVIDER_NAMES})")
@@ -79,7 +82,7 @@ _DOT_SPLIT = re.compile(_DOT)
 _SYMBOL_SEPARATED = re.compile(
     r"(?<![a-z0-9._%+\-])(?P<local>[a-z0-9][a-z0-9._%+\-]{1,40})[ \t]*"
     r"(?P<sym>[\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff])\ufe0f?[ \t]*"
-    rf"(?P<provider>{_PROVIDER_WORDS})[ \t]*(?P=sym)\ufe0f?[ \t]*(?P<tld>com|net|org|co|de|fr|es|it|ru|nl|pl)(?![a-z0-9])"
+    rf"(?P<provider>{_COMMON_PROVIDERS})[ \t]*(?P=sym)\ufe0f?[ \t]*(?P<tld>com|net|org|co|de|fr|es|it|ru|nl|pl)(?![a-z0-9])"
 )
 _IP_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){0,3}")
 _SPELLED_SEPARATOR = re.compile(rf"[ \t]+({_LOCAL_SEPARATOR_WORDS})[ \t]+")
@@ -87,8 +90,8 @@ _SPELLED_SEPARATOR = re.compile(rf"[ \t]+({_LOCAL_SEPARATOR_WORDS})[ \t]+")
 # e-mail ("sadgirlhrs (gmail)", "its ellie.b.writes, outlook")
 _PROVIDER_AFTER = re.compile(
     r"(?<![a-z0-9._%+\-@])(?P<local>[a-z0-9_][a-z0-9._\-]{1,40}[a-z0-9_])[ \t]*"
-    rf"(?:\([ \t]*(?:at[ \t]+|@[ \t]*)?(?P<bracketed>{_PROVIDER_WORDS})[ \t]*\)"
-    rf"|,[ \t]*(?:at[ \t]+)?(?P<listed>{_PROVIDER_WORDS})(?![a-z0-9.@]))"
+    rf"(?:\([ \t]*(?:at[ \t]+|@[ \t]*)?(?P<bracketed>{_COMMON_PROVIDERS})[ \t]*\)"
+    rf"|,[ \t]*(?:at[ \t]+)?(?P<listed>{_COMMON_PROVIDERS})(?![a-z0-9.@]))"
 )
 # "user@host:path" and "ssh user@host", as ssh and scp write a login to a machine
 _SSH_PATH = re.compile(r":[~/\w]")

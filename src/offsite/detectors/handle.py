@@ -130,7 +130,9 @@ _NAME_AFTER_CUE = re.compile(
     r"|player[ \t]+tag|айди|nick(?:[ \t]+(?:epic|steam|psn|xbox))?)(?:[ \t]+(?:ko|ku|mo))?"
     r"|add(?:[ \t]+me)?|aggiungetemi|aggiungimi|agregame|agrégame|adiciona(?:[ \t]+a[ií])?|ajoute-moi"
     r"|добавь(?:те)?(?:[ \t]+меня)?|mine)(?![a-z0-9])"
-    r"[ \t]*(?:is|'s|:|es|to|=|-|это|は)?[ \t]*:?[ \t]*(?P<handle>#?[a-z0-9_](?:[a-z0-9_.]{1,28}[a-z0-9_])(?:#[a-z0-9]{2,6})?)"
+    # (a dot, an underscore or a digit in the name: spelled out so that the compiled scan needs one too)
+    r"[ \t]*(?:is|'s|:|es|to|=|-|это|は)?[ \t]*:?[ \t]*"
+    r"(?P<handle>#?(?=[a-z0-9_])[a-z0-9_]{0,28}[._0-9][a-z0-9_.]{0,28}(?<=[a-z0-9_])(?:#[a-z0-9]{2,6})?)"
     r"(?![a-z0-9_.@-])"
 )
 _SHAPED_NAME = re.compile(r"[a-z][a-z0-9]*[._][a-z0-9_.]*|[a-z0-9_.]*(?:[a-z][a-z_.]*\d|\d[0-9_.]*[a-z])[a-z0-9_.]*|#?\d{6,12}(?:#[a-z0-9]{2,6})?")
@@ -235,8 +237,9 @@ class HandleDetector(Detector):
         # Every candidate but the emoji ones starts from a platform name or a "my id is" label on
         # the alpha view, or from a sign checked below ("@", "code", "r/", "u/", "#"): one
         # compiled scan tells whether either pattern can match at all.
-        self._named = self.prefilter((resources.platforms.alias_pattern, _MY_ID, _ANY_SERVICE_LABEL, _NAME_AFTER_CUE),
-                                     whole_text=True)
+        self._named = self.prefilter((resources.platforms.alias_pattern, _MY_ID, _ANY_SERVICE_LABEL), whole_text=True)
+        # names after "uid", "add me" or "mine is" are read on the joined view (digits kept), and scanned there
+        self._cued = self.prefilter((_NAME_AFTER_CUE,), whole_text=True)
 
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Handles near platform words, @names, u/names and name#1234 tags."""
@@ -248,7 +251,8 @@ class HandleDetector(Detector):
             self.resources.platforms.none_in(views)  # no platform name can be in it: said once
         if context.surface == Surface.PROFILE:
             yield from self._profile_segments(joined, context)
-        if not may_name and not _SIGNS.search(text):
+        cued = bool(self._cued.candidates(text))
+        if not may_name and not cued and not _SIGNS.search(text):
             yield from self._emoji_handles(joined)  # most messages: no platform, no label, no sign
             return
         mentions = self.resources.platforms.mentions_in(views)
@@ -327,7 +331,7 @@ class HandleDetector(Detector):
         if "@" in text:
             yield from self._at_names(joined, mentions, context, seen)
         yield from self._emoji_handles(joined)
-        if 3 in may_name:
+        if cued:
             position = 0
             while (cue := _NAME_AFTER_CUE.search(text, position)) is not None:
                 name = cue.group("handle")
