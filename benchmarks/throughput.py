@@ -60,6 +60,9 @@ ADVERSARIAL: dict[str, tuple[str, Callable[[int], str]]] = {
     "five": ('"five " repeated (100,000 times at 500 KB)', lambda n: _repeat_to("five ", n)),
     "homoglyphs": ("Cyrillic/Greek look-alike letters", lambda n: _repeat_to("ѕnарсhаt іnѕtа αt ", n)),
     "at_words": ('"x at y dot " repeated', lambda n: _repeat_to("jo at mail dot ", n)),
+    "thai": ("Thai written without spaces", lambda n: _repeat_to("ฉันรู้สึกเหนื่อยมากวันนี้ ", n)),
+    "cyrillic_requests": ("a Russian request repeated, no sentence stop",
+                          lambda n: _repeat_to("давай перейдём в вк ", n)),
 }
 
 

@@ -270,8 +270,9 @@ def _case_key(code: int) -> int:
 
 def _unit(code: int) -> str:
     """How the scan reads the character ``code`` above ASCII: ``_`` and its group's byte for a
-    word character, 0x80 for any other. Case variants read alike (the Kelvin sign as ``k``
-    would), so a case-insensitive pattern needs no more."""
+    word character, 0x80 for any other. Case variants read alike, so a case-insensitive pattern
+    needs one group per letter (and an ASCII letter the group of its look-alikes: ``k``, the
+    Kelvin sign's)."""
     if not chr(code).isalnum():
         return chr(_NON_WORD)
     return "_" + _GROUP_BYTES[_case_key(code) % len(_GROUP_BYTES)]
@@ -351,13 +352,13 @@ def _database(items: list[tuple[int, bytes, int]]) -> Any:
 #
 # The scanned text (scan_bytes) keeps ASCII as it is and reads every other character as a unit of
 # one or two bytes: "_" and its group's byte for a word character (so that \b and \w keep their
-# meaning: "été" is a word), the ASCII letter it is a case of, or 0x80 for any other. A pattern
-# element stands for the units of every character it admits (a _Units).
+# meaning: "été" is a word), or 0x80 for any other. A pattern element stands for the readings of
+# every character it admits (a _Units).
 
 
 class _Units:
-    """The readings of the characters one pattern element admits: ASCII bytes (with 0x80 and the
-    ASCII letters characters above ASCII are read as), and the groups of ``_``-codes."""
+    """The readings of the characters one pattern element admits: single bytes (ASCII and 0x80)
+    and the groups of the two-byte ``_``-codes."""
 
     __slots__ = ("bytes", "groups")
 
