@@ -135,7 +135,11 @@ _NAME_AFTER_CUE = re.compile(
     r"(?P<handle>#?(?=[a-z0-9_])[a-z0-9_]{0,28}[._0-9][a-z0-9_.]{0,28}(?<=[a-z0-9_])(?:#[a-z0-9]{2,6})?)"
     r"(?![a-z0-9_.@-])"
 )
-_SHAPED_NAME = re.compile(r"[a-z][a-z0-9]*[._][a-z0-9_.]*|[a-z0-9_.]*(?:[a-z][a-z_.]*\d|\d[0-9_.]*[a-z])[a-z0-9_.]*|#?\d{6,12}(?:#[a-z0-9]{2,6})?")
+# shaped like a user name: letters with a dot or an underscore ("jordyn.bby"), letters and at least two
+# digits ("kuyagwapo69"; not "a4" in "mine's a 4"), or a numeric id of six digits or more
+_SHAPED_NAME = re.compile(
+    r"[a-z][a-z0-9]*[._][a-z0-9_.]*|(?=(?:[^a-z]*[a-z]){2})(?=(?:\D*\d){2})[a-z0-9_.]{4,}|#?\d{6,12}(?:#[a-z0-9]{2,6})?"
+)
 # "my spotify is public, add me, username is sadgirlhours99", "LINE? IDはyuki_0415": a labelled
 # name after a platform named earlier in the message
 _LABEL_IS = re.compile(
