@@ -104,8 +104,10 @@ def _install_phone_bound(phone: Detector, reader: Any) -> None:
         if token in multipliers:
             return extra
         pieces = reader.segment(token)
-        if pieces is None:  # left as typed in the digits view: its own digits count
-            return sum(c.isdigit() for c in token)
+        if pieces is None:
+            if any(c >= "\u0e00" for c in token):
+                return 7  # Thai, kana, Chinese, Korean: number words are read inside words, no bound here
+            return sum(c.isdigit() for c in token)  # left as typed in the digits view: its own digits count
         return sum(len(p[0]) for p in pieces)
 
     def candidates(views: Views, context: Context) -> Iterator[Candidate]:
