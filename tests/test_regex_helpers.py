@@ -83,4 +83,5 @@ def test_every_solicitation_rule_is_tried_at_word_starts_only_but_a_few() -> Non
     assert unanchored == ["ask.have_or_add_more_intl", "ask.platform_question", "ask.platform_ru_ar",
                           "ask.reach_you_elsewhere", "offer.elsewhere_ar", "offer.elsewhere_cjk",
                           "offer.elsewhere_ja_ko", "offer.elsewhere_other_scripts", "offer.elsewhere_ru_uk",
-                          "offer.move_or_meet_more_intl"]
+                          "offer.keep_in_touch_or_meet_intl", "offer.move_or_meet_more_intl",
+                          "offer.same_name_as_here_more_intl"]
