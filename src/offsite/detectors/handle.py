@@ -126,9 +126,9 @@ _MY_ID = re.compile(
 # "原神のUIDは 830154276"), after "add (me)" ("add jordyn.bby", "aggiungetemi: marcopolo_gamer07") or
 # after "mine is" ("who here has snap 👀 mine is caleb.ttv"): counted only when shaped like a user name
 _NAME_AFTER_CUE = re.compile(
-    r"(?<![a-z0-9])(?:(?:(?:my|mi|meu|mój|moj|мой|mon|mein)[ \t]+)?(?:uid|ign|friend[ \t]+tag|friend[ \t]+code"
+    r"(?<![a-z0-9])(?:(?:(?:my|mi|meu|moj|мой|mon|mein)[ \t]+)?(?:uid|ign|friend[ \t]+tag|friend[ \t]+code"
     r"|player[ \t]+tag|айди|nick(?:[ \t]+(?:epic|steam|psn|xbox))?)(?:[ \t]+(?:ko|ku|mo))?"
-    r"|add(?:[ \t]+me)?|aggiungetemi|aggiungimi|agregame|agrégame|adiciona(?:[ \t]+a[ií])?|ajoute-moi"
+    r"|add(?:[ \t]+me)?|aggiungetemi|aggiungimi|agregame|adiciona(?:[ \t]+ai)?|ajoute-moi"
     r"|добавь(?:те)?(?:[ \t]+меня)?|mine)(?![a-z0-9])"
     # (a dot, an underscore or a digit in the name: spelled out so that the compiled scan needs one too)
     r"[ \t]*(?:is|'s|:|es|to|=|-|это|は)?[ \t]*:?[ \t]*"

@@ -26,8 +26,9 @@ from offsite.wordtrie import trie_alternation
 _ON_SITE_AFTER = re.compile(
     r"[\w' (]{0,20}?(?<!outside )(?<!of )(?<!than )(?<!off )(?<!besides )(?<!from )(?<!leave )(?<!as )"
     # ("me chama no zap que aqui é lento", "since here is slow": the reason to leave, not the place)
-    r"(?<!not )(?<!not online )(?<!not on )(?<!que )(?<!porque )(?<!because )(?<!since )(?<!cause )(?<!bc )"
-    r"(?<!porque )(?<!parce que )(?<!weil )\b(?:here|on here|in here|on this site|on the site|on this app|in this chat|in the app|"
+    # ("que " also ends "porque " and "parce que ")
+    r"(?<!not )(?<!not online )(?<!not on )(?<!que )(?<!because )(?<!since )(?<!cause )(?<!bc )(?<!weil )"
+    r"\b(?:here|on here|in here|on this site|on the site|on this app|in this chat|in the app|"
     r"in this app|in the chat|in the (?:group|chat|listener|support) rooms?|on 7 ?cups|aqui|aquí|ici|hier|"
     r"in the (?:listener|member|members|user) (?:list|directory))\b"
 )
@@ -46,7 +47,6 @@ _HERE_WORDS = ("here", "on here", "in here", "on this", "in this", "on the site"
 SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s.!?]))+[.!?]*")
 _GATE_TOKEN = re.compile(r"[a-z0-9']+|[#@]")
 _LETTER_RUN = re.compile(r"[a-z]+")
-
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,8 +159,9 @@ class UrlDetector(Detector):
         if valid_host is None:
             return None
         host = valid_host
-        if kind == "bare" and host.count(".") == 1 and (host.split(".")[0].isdigit() or (
-                host.split(".")[0] in _FUNCTION_WORDS and len(host) == host_match.end() == len(body))):
+        first_label, _, rest = host.partition(".")
+        if kind == "bare" and "." not in rest and (first_label.isdigit() or (
+                first_label in _FUNCTION_WORDS and len(host) == host_match.end() == len(body))):
             return None  # "version 2.pl", "read it.se": a number or a word, then a dot
         path = body[host_match.end():] if len(host) == host_match.end() else ""
         if host_len < host_match.end():
