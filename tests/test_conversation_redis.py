@@ -21,14 +21,14 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import redis
 
 from offsite import Context, Guard, Kind, Sender, Surface
-from offsite.conversation import MemoryStateStore, RedisStateStore, StateStoreError, WindowSettings
+from offsite.conversation import MemoryStateStore, RedisStateStore, StateStoreError, WindowSettings, resp
 from offsite.strikes import StrikeLedger
 
 DATA = Path(__file__).parent / "data" / "dev"
@@ -411,3 +411,184 @@ def test_conversation_benchmark_runs_on_redis(redis_url: str, tmp_path: Path) ->
     row = next(line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("| 1 | redis |"))
     assert row.endswith("| 0 |")  # nothing degraded
     assert not list(redis.Redis.from_url(redis_url).scan_iter(match="offsite-bench:*"))  # cleaned up
+
+
+# -- the pipelined client of update_async (offsite.conversation.resp) -------------------------
+
+
+def test_concurrent_commands_share_one_connection_and_get_their_own_replies(redis_url: str, prefix: str) -> None:
+    """200 commands sent in one loop turn go out together on one connection; each caller gets
+    the reply to its own command (Redis answers in order)."""
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    for i in range(200):
+        client.set(f"{prefix}k{i}", f"v{i}")
+    endpoint = resp.Endpoint.from_url(redis_url)
+    pipelined = resp.PipelinedRedis(endpoint, timeout=2.0)
+
+    async def run() -> list[object]:
+        replies = await asyncio.gather(*(pipelined.execute("GET", f"{prefix}k{i}") for i in range(200)))
+        with pytest.raises(resp.ReplyError, match="unknown command"):
+            await pipelined.execute("NO-SUCH-COMMAND")
+        after = await pipelined.execute("GET", f"{prefix}k7")  # an error reply keeps the stream in step
+        pipelined.close()
+        return [*replies, after]
+
+    replies = asyncio.run(run())
+    assert [resp.text(r) for r in replies] == [f"v{i}" for i in range(200)] + ["v7"]
+
+
+def test_update_async_survives_a_flushed_script_cache(redis_url: str, prefix: str) -> None:
+    """After SCRIPT FLUSH (or a restart), the compare-and-set is sent whole once (NOSCRIPT)."""
+    store = RedisStateStore(redis_url, prefix=prefix)
+
+    async def run() -> None:
+        await store.update_async("flushed", lambda _: "1", 60)
+        redis.Redis.from_url(redis_url).script_flush()
+        await store.update_async("flushed", lambda cur: str(int(cur or "0") + 1), 60)
+        await store.close_async()
+
+    asyncio.run(run())
+    assert store.get("flushed") == "2"
+
+
+def test_update_async_with_a_password_and_a_database(private_redis: PrivateRedis) -> None:
+    admin = redis.Redis(port=private_redis.port)
+    admin.config_set("requirepass", "s3cret")
+    url = f"redis://:s3cret@127.0.0.1:{private_redis.port}/3"
+    store = RedisStateStore(url, prefix="p:")
+
+    async def run() -> None:
+        await store.update_async("k", lambda _: "in db 3", 60)
+        await store.close_async()
+
+    asyncio.run(run())
+    authed = redis.Redis(port=private_redis.port, password="s3cret", db=3, decode_responses=True)
+    assert authed.get("p:k") == "in db 3"
+    assert redis.Redis(port=private_redis.port, password="s3cret", db=0).get("p:k") is None
+    wrong = RedisStateStore(f"redis://:wrong@127.0.0.1:{private_redis.port}/3", prefix="p:", retry_after=60)
+
+    async def refused() -> None:
+        with pytest.raises(StateStoreError):
+            await wrong.update_async("k", lambda _: "x", 60)
+        await wrong.close_async()
+
+    asyncio.run(refused())
+
+
+def test_update_async_reconnects_after_a_restart(private_redis: PrivateRedis) -> None:
+    store = RedisStateStore(private_redis.url, socket_timeout=0.5, retry_after=0)
+
+    async def run() -> None:
+        await store.update_async("r", lambda _: "1", 60)
+        private_redis.stop()
+        with pytest.raises(StateStoreError):
+            await store.update_async("r", lambda _: "2", 60)
+        private_redis.start()  # empty again
+        await store.update_async("r", lambda cur: "fresh" if cur is None else "kept", 60)
+        await store.close_async()
+
+    asyncio.run(run())
+    assert store.get("r") == "fresh"
+
+
+def test_values_with_lone_surrogates_round_trip(redis_url: str, prefix: str) -> None:
+    """A JSON body may carry lone surrogates ("\\ud800"); windows holding them are stored and read
+    back by both clients."""
+    store = RedisStateStore(redis_url, prefix=prefix)
+    value = "tail \ud800 end"
+
+    async def run() -> str | None:
+        await store.update_async("s", lambda _: value, 60)
+        seen: list[str | None] = []
+
+        def again(cur: str | None) -> str:
+            seen.append(cur)
+            return value + "!"
+
+        store._known.pop(store.key("s"))  # read it back from the server
+        await store.update_async("s", again, 60)
+        await store.close_async()
+        return seen[0]
+
+    assert asyncio.run(run()) == value
+    assert store.get("s") == value + "!"
+    guard = Guard(state=RedisStateStore(redis_url, prefix=prefix))
+
+    async def check() -> bool:
+        decision = await guard.check_async("my number is 555 01 \ud800", _ctx("surrogate", "a", 0))
+        return decision.degraded
+
+    assert asyncio.run(check()) is False
+
+
+# -- following the other workers' writes ------------------------------------------------------
+
+
+async def _until(condition: Callable[[], bool], seconds: float = 2.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.005)
+
+
+def test_workers_taking_turns_compare_right_the_first_time(redis_url: str, prefix: str) -> None:
+    """Two workers alternate on one conversation. Each announces its writes, the other keeps them
+    as known values, so every change runs once on the current value (no lost compare, no read);
+    without following, every update after the first loses its compare once."""
+
+    def alternate(follow: bool) -> tuple[list[str | None], str | None]:
+        stores = [RedisStateStore(redis_url, prefix=prefix, follow_writes=follow) for _ in range(2)]
+        seen: list[str | None] = []
+
+        def increment(cur: str | None) -> str:
+            seen.append(cur)
+            return str(int(cur or "0") + 1)
+
+        async def run() -> None:
+            key = f"turns-{follow}"
+            for store in stores:  # start listening (the subscription connects in the background)
+                await store.update_async(f"warm-{follow}", lambda _: "w", 60)
+            if follow:
+                await _until(lambda: all(s._async is not None and s._async[2] is not None
+                                         and s._async[2].listening for s in stores))
+                await asyncio.sleep(0.05)  # the SUBSCRIBE is answered
+            for i in range(10):
+                store = stores[i % 2]
+                await store.update_async(key, increment, 60)
+                if follow:
+                    other = stores[(i + 1) % 2]
+                    want = str(i + 1)
+                    await _until(lambda other=other, want=want: other._known.get(other.key(key)) == want)
+            for store in stores:
+                await store.close_async()
+
+        asyncio.run(run())
+        return seen, stores[0].get(f"turns-{follow}")
+
+    followed, final = alternate(True)
+    assert final == "10" and followed == [None, *(str(i) for i in range(1, 10))]
+    unfollowed, final = alternate(False)
+    # the second worker reads the key on its first turn; every later turn loses one compare
+    assert final == "10" and len(unfollowed) == 2 + 2 * 8
+
+
+def test_a_followed_delete_forgets_the_known_value(redis_url: str, prefix: str) -> None:
+    stores = [RedisStateStore(redis_url, prefix=prefix) for _ in range(2)]
+
+    async def run() -> None:
+        for store in stores:
+            await store.update_async("warm", lambda _: "w", 60)
+        await _until(lambda: all(s._async is not None and s._async[2] is not None
+                                 and s._async[2].listening for s in stores))
+        await asyncio.sleep(0.05)
+        await stores[0].update_async("gone", lambda _: "v", 60)
+        await _until(lambda: stores[1]._known.get(stores[1].key("gone")) == "v")
+        await stores[0].update_async("gone", lambda _: None, 60)  # deleted
+        await _until(lambda: stores[1]._known.get(stores[1].key("gone")) is None)
+        seen: list[str | None] = []
+        await stores[1].update_async("gone", lambda cur: seen.append(cur) or "new", 60)
+        assert seen == [None]
+        for store in stores:
+            await store.close_async()
+
+    asyncio.run(run())

@@ -557,6 +557,28 @@ def test_the_buffer_is_bounded(
     store.close()
 
 
+def test_a_restarted_postgres_is_used_again_at_once(
+    private_pg: PrivatePostgres, private_db: str, tmp_path: Path, guard: Guard
+) -> None:
+    """Connections are not pinged before each use: the first statement on a connection the
+    restarted server closed fails, and the store tries once more on a new one, so neither the
+    read nor the write after a restart fails or marks the store down."""
+    store = Store.from_url(private_db, tmp_path, hash_key=KEY, retry_seconds=60.0)
+    store.migrate()
+    ctx = _ctx("restart", message="a")
+    store.record_decision(guard.check("add me on snap: jane.d", ctx), ctx)
+    assert store.strike_summary("restart", datetime.now(UTC)).count == 0  # pooled connections now
+    private_pg.stop()
+    private_pg.start()
+    assert store.strike_summary("restart", datetime.now(UTC)).count == 0  # a Core read
+    assert store.strikes("restart") == []  # an ORM read
+    ctx = _ctx("restart", message="b")
+    assert store.record_decision(guard.check("add me on snap: jane.d", ctx), ctx) not in (None, QUEUED)
+    assert store.available and store.pending == 0
+    assert _message_ids(store) == ["a", "b"]
+    store.close()
+
+
 def test_sqlite_file_lives_in_the_data_dir(tmp_path: Path, guard: Guard) -> None:
     data = tmp_path / "nested" / "data"
     store = Store.from_url(None, data, hash_key=KEY)

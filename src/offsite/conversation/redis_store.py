@@ -9,6 +9,10 @@ with that worker's value and the change reruns on it, without another read.
 
 Timeouts are short, and after a failure the store refuses calls for ``retry_after`` seconds
 without touching the network, so an unreachable Redis costs one timeout, not one per message.
+
+The synchronous methods use redis-py. :meth:`RedisStateStore.update_async`, the service's path,
+sends its commands through :mod:`offsite.conversation.resp` (pipelined, one connection per event
+loop), except for ``rediss://`` (TLS) URLs, which keep redis-py's asyncio client.
 """
 
 from __future__ import annotations
@@ -17,22 +21,27 @@ import asyncio
 import hashlib
 import threading
 import time
+import uuid
 from collections.abc import Callable, Generator
-from typing import Any
+from typing import Any, Protocol
 
 import redis
 import redis.asyncio as aioredis
 from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
+from offsite.conversation import resp
 from offsite.conversation.store import Change, StateStoreError
 from offsite.lru import LruCache
 
 _MAX_KEY = 200
 
 # KEYS[1]: the key. ARGV: expected-present ("1"/"0"), expected value, delete ("1"/"0"), new value,
-# time to live in ms. Returns {1} when written; when someone else changed the key first, {0} and
-# the value found ({0} alone: the key is gone), so that the loser recomputes without a GET.
+# time to live in ms, the channel on which writes are announced ("" for none), the writer's id.
+# Returns {1} when written; when someone else changed the key first, {0} and the value found ({0}
+# alone: the key is gone), so that the loser recomputes without a GET. A write is announced as
+# "<writer id><+ or -><length of the key>:<key><new value>", so that the other workers know the
+# key's value without reading it.
 _COMPARE_AND_SET = """
 local current = redis.call('GET', KEYS[1])
 if ARGV[1] == '1' then
@@ -40,13 +49,71 @@ if ARGV[1] == '1' then
 elseif current then
   return {0, current}
 end
+local value = ''
 if ARGV[3] == '1' then
   redis.call('DEL', KEYS[1])
 else
   redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
+  value = ARGV[4]
+end
+if ARGV[6] ~= '' then
+  local op = ARGV[3] == '1' and '-' or '+'
+  redis.call('PUBLISH', ARGV[6], ARGV[7] .. op .. string.len(KEYS[1]) .. ':' .. KEYS[1] .. value)
 end
 return {1}
 """
+_COMPARE_AND_SET_SHA = hashlib.sha1(_COMPARE_AND_SET.encode()).hexdigest()
+
+
+class _AsyncCommands(Protocol):
+    """The two commands an asynchronous update sends, whichever client sends them."""
+
+    async def get(self, key: str) -> str | None: ...
+
+    async def compare_and_set(self, key: str, args: list[str]) -> list[Any]: ...
+
+    async def close(self) -> None: ...
+
+
+class _PipelinedCommands:
+    """The commands on :class:`offsite.conversation.resp.PipelinedRedis`."""
+
+    def __init__(self, client: resp.PipelinedRedis) -> None:
+        self.client = client
+
+    async def get(self, key: str) -> str | None:
+        return resp.text(await self.client.execute("GET", key))
+
+    async def compare_and_set(self, key: str, args: list[str]) -> list[Any]:
+        try:
+            reply = await self.client.execute("EVALSHA", _COMPARE_AND_SET_SHA, 1, key, *args)
+        except resp.ReplyError as exc:
+            if not str(exc).startswith("NOSCRIPT"):
+                raise
+            # the server forgot the script (restarted, SCRIPT FLUSH): send it whole once
+            reply = await self.client.execute("EVAL", _COMPARE_AND_SET, 1, key, *args)
+        return [reply[0], *(resp.text(value) for value in reply[1:])]
+
+    async def close(self) -> None:
+        self.client.close()
+
+
+class _RedisPyCommands:
+    """The commands on redis-py's asyncio client (``rediss://``: TLS)."""
+
+    def __init__(self, client: aioredis.Redis) -> None:
+        self.client = client
+        self.script: AsyncScript = client.register_script(_COMPARE_AND_SET)
+
+    async def get(self, key: str) -> str | None:
+        return _text(await self.client.get(key))
+
+    async def compare_and_set(self, key: str, args: list[str]) -> list[Any]:
+        reply: Any = await self.script(keys=[key], args=args)
+        return list(reply)
+
+    async def close(self) -> None:
+        await self.client.aclose()
 
 
 class RedisStateStore:
@@ -65,6 +132,7 @@ class RedisStateStore:
         retry_after: float = 2.0,
         max_attempts: int = 20,
         known_size: int = 4096,
+        follow_writes: bool = True,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if (url is None) == (client is None):
@@ -78,6 +146,7 @@ class RedisStateStore:
                 client = redis.Redis.from_url(
                     url, decode_responses=True, socket_timeout=socket_timeout,
                     socket_connect_timeout=socket_timeout, health_check_interval=30,
+                    encoding_errors=resp.ENCODING_ERRORS,
                 )
             except ValueError as exc:
                 raise ValueError(f"RedisStateStore.url: {exc}") from None
@@ -96,10 +165,18 @@ class RedisStateStore:
         # and sends only the compare-and-set (one round trip instead of two); when another
         # worker wrote meanwhile the compare fails and the update reads the key as usual.
         self._known: LruCache[str, str] = LruCache(known_size)
+        # Every write is announced on this channel with the writer's id. With ``follow_writes``,
+        # update_async() listens there and keeps the other workers' writes as known values too:
+        # two workers taking turns on a conversation then compare right the first time, instead
+        # of half the time losing the compare and computing the change again.
+        db = self.client.connection_pool.connection_kwargs.get("db", 0)
+        self.channel = f"{prefix}writes:{db}"
+        self.follow_writes = follow_writes
+        self._writer = uuid.uuid4().hex[:16]
         # Connections for update_async(), opened on the running event loop when first needed.
         self._url = url
         self.socket_timeout = socket_timeout
-        self._async: tuple[asyncio.AbstractEventLoop, aioredis.Redis, AsyncScript] | None = None
+        self._async: tuple[asyncio.AbstractEventLoop, _AsyncCommands, resp.Subscription | None] | None = None
 
     def key(self, key: str) -> str:
         """The Redis key for a conversation (long ids are hashed)."""
@@ -139,7 +216,9 @@ class RedisStateStore:
             self.update(key, change, ttl_seconds)
             return
         self._check_up()
-        client, compare_and_set = self._async_client()
+        commands, subscription = self._async_commands()
+        if subscription is not None:
+            subscription.ensure()
         steps = self._update_steps(self.key(key), change, ttl_seconds)
         reply: Any = None
         try:
@@ -149,10 +228,10 @@ class RedisStateStore:
                 except StopIteration:
                     break
                 if command == "get":
-                    reply = await client.get(rkey)
+                    reply = await commands.get(rkey)
                 else:
-                    reply = await compare_and_set(keys=[rkey], args=args)
-        except (TimeoutError, RedisError, OSError) as exc:
+                    reply = await commands.compare_and_set(rkey, args)
+        except (TimeoutError, RedisError, OSError, resp.ReplyError) as exc:
             raise self._failed(exc) from None
         self._succeeded()
 
@@ -177,7 +256,8 @@ class RedisStateStore:
                 current, read = _text((yield "get", rkey, [])), True
                 continue
             reply: Any = yield "cas", rkey, [
-                "0" if current is None else "1", current or "", "1" if new is None else "0", new or "", ttl_ms]
+                "0" if current is None else "1", current or "", "1" if new is None else "0", new or "", ttl_ms,
+                self.channel, self._writer]
             if int(reply[0]) == 1:
                 if new is None:
                     self._known.pop(rkey)
@@ -189,20 +269,50 @@ class RedisStateStore:
             current, read = _text(reply[1] if len(reply) > 1 else None), True
         raise StateStoreError(f"redis store: gave up after {self.max_attempts} conflicting writes")
 
-    def _async_client(self) -> tuple[aioredis.Redis, AsyncScript]:
+    def _async_commands(self) -> tuple[_AsyncCommands, resp.Subscription | None]:
         """The asynchronous client of the running event loop (connections belong to one loop;
-        a new loop, as in tests that start one per client, gets its own)."""
+        a new loop, as in tests that start one per client, gets its own), and the subscription
+        to the other workers' writes (None: not followed)."""
         loop = asyncio.get_running_loop()
         known = self._async
         if known is None or known[0] is not loop:
             assert self._url is not None
-            client = aioredis.Redis.from_url(
-                self._url, decode_responses=True, socket_timeout=self.socket_timeout,
-                socket_connect_timeout=self.socket_timeout, health_check_interval=30,
-            )
-            known = (loop, client, client.register_script(_COMPARE_AND_SET))
+            commands: _AsyncCommands
+            subscription = None
+            if self._url.startswith("rediss://"):
+                commands = _RedisPyCommands(aioredis.Redis.from_url(
+                    self._url, decode_responses=True, socket_timeout=self.socket_timeout,
+                    socket_connect_timeout=self.socket_timeout, health_check_interval=30,
+                    encoding_errors=resp.ENCODING_ERRORS,
+                ))
+            else:
+                endpoint = resp.Endpoint.from_url(self._url)
+                commands = _PipelinedCommands(resp.PipelinedRedis(endpoint, timeout=self.socket_timeout))
+                if self.follow_writes:
+                    subscription = resp.Subscription(endpoint, self.channel, self._on_write,
+                                                     timeout=self.socket_timeout,
+                                                     retry_after=max(self.retry_after, 1.0))
+            known = (loop, commands, subscription)
             self._async = known
         return known[1], known[2]
+
+    def _on_write(self, message: bytes) -> None:
+        """Another worker's announced write: its value becomes the key's known value."""
+        writer, op, rest = message[:16], message[16:17], message[17:]
+        if writer == self._writer.encode() or op not in (b"+", b"-"):
+            return
+        length, colon, rest = rest.partition(b":")
+        if not colon or not length.isdigit():
+            return
+        size = int(length)
+        key = resp.text(rest[:size])
+        assert key is not None
+        if op == b"-":
+            self._known.pop(key)
+        else:
+            value = resp.text(rest[size:])
+            assert value is not None
+            self._known.put(key, value)
 
     def delete(self, key: str) -> None:
         """Remove ``key``."""
@@ -228,8 +338,10 @@ class RedisStateStore:
         """Close the connections :meth:`update_async` opened on the running event loop."""
         known, self._async = self._async, None
         if known is not None and known[0] is asyncio.get_running_loop():
+            if known[2] is not None:
+                known[2].close()
             try:
-                await known[1].aclose()
+                await known[1].close()
             except (RedisError, OSError):
                 pass
 

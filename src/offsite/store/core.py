@@ -32,6 +32,7 @@ from sqlalchemy import (
     ColumnElement,
     Engine,
     and_,
+    bindparam,
     case,
     create_engine,
     delete,
@@ -43,7 +44,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Row, make_url
+from sqlalchemy.engine import Connection, Row, make_url
 from sqlalchemy.exc import (
     ArgumentError,
     DBAPIError,
@@ -83,6 +84,21 @@ BATCH_SIZE = 200
 WRITE_BEHIND_MAX = 2_000
 
 T = TypeVar("T")
+
+
+def _strike_summary_query() -> Any:
+    """How many strikes of :user_id count at :at and when their latest mute ends (built once:
+    building the expression cost more than running it)."""
+    table = StrikeRow.__table__
+    at = bindparam("at", type_=table.c.created_at.type)
+    given = table.c.created_at <= at
+    return select(
+        func.count(table.c.id).filter(and_(given, table.c.expires_at > at)),
+        func.max(table.c.muted_until).filter(and_(given, table.c.muted_until > at)),
+    ).where(table.c.user_id == bindparam("user_id"))
+
+
+_STRIKE_SUMMARY = _strike_summary_query()
 
 
 class StoreError(RuntimeError):
@@ -153,6 +169,10 @@ class Store:
         if buffer_size < 1:
             raise ValueError("buffer_size: must be at least 1")
         self.engine = engine
+        # PostgreSQL reads run without a transaction: no BEGIN before and no ROLLBACK after each
+        # (two round trips of the three a strike lookup took). SQLite's are in-process.
+        self._read_engine = (engine.execution_options(isolation_level="AUTOCOMMIT")
+                             if engine.dialect.name == "postgresql" else engine)
         self.fail_mode = fail_mode
         self.retry_seconds = retry_seconds
         self.write_behind = write_behind
@@ -197,10 +217,14 @@ class Store:
                 "database URL: cannot parse it (expected e.g. postgresql://user@host/db)"
             ) from None
         backend = parsed.get_backend_name()
-        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        kwargs: dict[str, Any] = {}
         if backend == "sqlite":
             kwargs["connect_args"] = {"timeout": 15, "check_same_thread": False}
+            kwargs["pool_pre_ping"] = True
         elif backend == "postgresql":
+            # No ping before each use (a round trip per query): a connection the server closed
+            # (restart, failover) fails its first statement, which invalidates the pool, and
+            # Store._run tries once more on a new connection.
             kwargs["connect_args"] = {"connect_timeout": connect_timeout, "options": "-c timezone=UTC"}
             kwargs["pool_recycle"] = 1800
         else:
@@ -435,18 +459,20 @@ class Store:
         """Write ``batch`` in one transaction (SQLAlchemy Core: the ORM's unit of work costs
         several times more per record); returns the event ids in order."""
 
-        def work(session: Session) -> list[int]:
-            conn = session.connection()
+        def work(conn: Connection) -> list[int]:
             ids: list[int] = []
             kinds: list[dict[str, Any]] = []
             sightings: list[dict[str, Any]] = []
             reviews: list[dict[str, Any]] = []
             strikes: list[dict[str, Any]] = []
-            for pending in batch:
+            # one INSERT ... RETURNING for the whole batch, ids in the order of the rows
+            returned = conn.execute(
+                insert(DecisionEvent).returning(DecisionEvent.id, sort_by_parameter_order=True),
+                [pending.event for pending in batch],
+            ).scalars().all()
+            for pending, event_id in zip(batch, returned, strict=True):
                 ev = pending.event
-                key = conn.execute(insert(DecisionEvent), ev).inserted_primary_key
-                event_id = int(key[0]) if key is not None else 0
-                ids.append(event_id)
+                ids.append(int(event_id))
                 kinds.extend({"event_id": event_id, "created_at": ev["created_at"], "kind": kind,
                               "surface": ev["surface"], "action": ev["action"]} for kind in pending.kinds)
                 sightings.extend({"event_id": event_id, "created_at": ev["created_at"],
@@ -466,7 +492,7 @@ class Store:
                     conn.execute(insert(table), rows)
             return ids
 
-        return self._run(work, write=True, settle=False)
+        return self._run_core(work, write=True, settle=False)
 
     # ------------------------------------------------------------------ reading
 
@@ -543,17 +569,11 @@ class Store:
         ``strikes(settle=False)``, it does not wait for the write-behind queue (the strike
         ledger adds :meth:`pending_strikes` itself)."""
 
-        def work(session: Session) -> StrikeSummary:
-            table = StrikeRow.__table__
-            given = table.c.created_at <= at
-            query = select(
-                func.count(table.c.id).filter(and_(given, table.c.expires_at > at)),
-                func.max(table.c.muted_until).filter(and_(given, table.c.muted_until > at)),
-            ).where(table.c.user_id == user_id)
-            count, muted_until = session.execute(query).one()
+        def work(conn: Connection) -> StrikeSummary:
+            count, muted_until = conn.execute(_STRIKE_SUMMARY, {"user_id": user_id, "at": at}).one()
             return StrikeSummary(int(count or 0), muted_until)
 
-        return self._run(work, settle=False)
+        return self._run_core(work, settle=False)
 
     def mutes_ending_after(self, at: datetime, limit: int = 10_000) -> list[tuple[str, datetime, datetime]] | None:
         """(user id, given at, mute ends) of every stored strike whose mute ends after ``at``: one
@@ -647,20 +667,51 @@ class Store:
     # ------------------------------------------------------------------ plumbing
 
     def _run(self, work: Callable[[Session], T], *, write: bool = False, settle: bool = True) -> T:
+        """``work`` in an ORM session (a transaction when ``write``), its errors as StoreError."""
+
+        def attempt() -> T:
+            with self._session(write) as session:
+                return work(session)
+
+        return self._attempt(attempt, settle)
+
+    def _run_core(self, work: Callable[[Connection], T], *, write: bool = False, settle: bool = True) -> T:
+        """:meth:`_run` on a Core connection, for the paths taken under load (a strike lookup per
+        flagged message, the write-behind batches): no ORM session to build and close, which
+        cost three times the query itself."""
+
+        def attempt() -> T:
+            if write:
+                with self.engine.begin() as conn:
+                    return work(conn)
+            with self._read_engine.connect() as conn:
+                return work(conn)
+
+        return self._attempt(attempt, settle)
+
+    def _attempt(self, attempt: Callable[[], T], settle: bool) -> T:
         # write-behind: a read sees what this process queued (moderators read their own writes)
         if settle and self.write_behind and self._health.buffer and self._health.available:
             self.flush()
-        try:
-            with self._session(write) as session:
-                result = work(session)
-        except SQLAlchemyError as exc:
-            raise self._wrap(exc) from None
-        self._mark_up()
-        return result
+        # a connection the server had closed (restart, failover) fails its first statement and
+        # invalidates the pool: PostgreSQL work is tried once more, on a new connection
+        tries = 2 if self.engine.dialect.name == "postgresql" else 1
+        for number in range(1, tries + 1):
+            try:
+                result = attempt()
+            except DBAPIError as exc:
+                if exc.connection_invalidated and number < tries:
+                    continue
+                raise self._wrap(exc) from None
+            except SQLAlchemyError as exc:
+                raise self._wrap(exc) from None
+            self._mark_up()
+            return result
+        raise AssertionError("unreachable: the last try returns or raises")
 
     @contextmanager
     def _session(self, write: bool) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        with Session(self.engine if write else self._read_engine, expire_on_commit=False) as session:
             if write:
                 with session.begin():
                     yield session
