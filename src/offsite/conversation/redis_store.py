@@ -3,9 +3,10 @@ give the same decision whichever worker gets each message.
 
 Each conversation is one Redis string (``<prefix><conversation id>``) holding the window's small
 JSON, written with a time to live. Updates are optimistic: compute from the value this worker
-wrote last (or from a ``GET`` when it has none), then a small Lua compare-and-set that writes only
-if the value is still that one. When another worker wrote in between, the compare-and-set answers
-with that worker's value and the change reruns on it, without another read.
+knows (it wrote it last, or another worker announced it; a ``GET`` when it knows none), then a
+small Lua compare-and-set that writes only if the value is still that one and announces the write
+on the store's channel. When another worker wrote in between, the compare-and-set answers with
+that worker's value and the change reruns on it, without another read.
 
 Timeouts are short, and after a failure the store refuses calls for ``retry_after`` seconds
 without touching the network, so an unreachable Redis costs one timeout, not one per message.
@@ -208,10 +209,11 @@ class RedisStateStore:
         self._call(drive)
 
     async def update_async(self, key: str, change: Change, ttl_seconds: float) -> None:
-        """:meth:`update` for an asyncio event loop: the same compare-and-set, awaited on a
-        connection of the running loop (``redis.asyncio``), so that waiting on the server holds
-        up neither the loop nor a thread. A store built from a ready ``client`` has no URL to
-        open such a connection with and calls :meth:`update`."""
+        """:meth:`update` for an asyncio event loop: the same compare-and-set, awaited on the
+        running loop's pipelined connection (:mod:`offsite.conversation.resp`), so that waiting
+        on the server holds up neither the loop nor a thread; with ``follow_writes``, the loop
+        also listens to the other workers' announced writes. A store built from a ready
+        ``client`` has no URL to open such a connection with and calls :meth:`update`."""
         if self._url is None:
             self.update(key, change, ttl_seconds)
             return
