@@ -162,17 +162,19 @@ class RedisStateStore:
         self._lock = threading.Lock()
         self._down_until = 0.0
         self._compare_and_set = self.client.register_script(_COMPARE_AND_SET)
-        # The value this process last wrote per key: an update first assumes it is still current
-        # and sends only the compare-and-set (one round trip instead of two); when another
-        # worker wrote meanwhile the compare fails and the update reads the key as usual.
+        # The value known per key (this process wrote it last, or another worker announced it):
+        # an update first assumes it is still current and sends only the compare-and-set (one
+        # round trip instead of two); when another worker wrote meanwhile the compare fails and
+        # answers with that worker's value.
         self._known: LruCache[str, str] = LruCache(known_size)
-        # Every write is announced on this channel with the writer's id. With ``follow_writes``,
-        # update_async() listens there and keeps the other workers' writes as known values too:
+        # With ``follow_writes`` every write is announced on this channel with the writer's id,
+        # and update_async() listens there and keeps the other workers' writes as known values:
         # two workers taking turns on a conversation then compare right the first time, instead
-        # of half the time losing the compare and computing the change again.
+        # of half the time losing the compare and computing the change again. (The Redis user
+        # then needs PUBLISH and SUBSCRIBE besides GET, SET, DEL and EVALSHA.)
         db = self.client.connection_pool.connection_kwargs.get("db", 0)
-        self.channel = f"{prefix}writes:{db}"
         self.follow_writes = follow_writes
+        self.channel = f"{prefix}writes:{db}" if follow_writes else ""
         self._writer = uuid.uuid4().hex[:16]
         # Connections for update_async(), opened on the running event loop when first needed.
         self._url = url
