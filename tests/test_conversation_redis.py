@@ -592,3 +592,14 @@ def test_a_followed_delete_forgets_the_known_value(redis_url: str, prefix: str) 
             await store.close_async()
 
     asyncio.run(run())
+
+
+def test_redis_client_benchmark_runs(redis_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import redis_client
+
+    assert redis_client.main(["--redis-url", redis_url, "--count", "40"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines()[2:] if line.startswith("| ")]
+    assert [row.split(" | ")[0] for row in rows] == [
+        "| redis-py GET", "| pipelined GET", "| update_async, one at a time", "| update_async, four in flight"]
+    assert not list(redis.Redis.from_url(redis_url).scan_iter(match="offsite-bench:*"))  # cleaned up
