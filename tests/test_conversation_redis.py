@@ -603,3 +603,42 @@ def test_redis_client_benchmark_runs(redis_url: str, capsys: pytest.CaptureFixtu
     assert [row.split(" | ")[0] for row in rows] == [
         "| redis-py GET", "| pipelined GET", "| update_async, one at a time", "| update_async, four in flight"]
     assert not list(redis.Redis.from_url(redis_url).scan_iter(match="offsite-bench:*"))  # cleaned up
+
+
+def test_following_resumes_after_a_restart(private_redis: PrivateRedis) -> None:
+    """The subscription of a store whose server restarted connects again on a later update (after
+    retry_after) and follows the other worker's writes again."""
+    stores = [RedisStateStore(private_redis.url, socket_timeout=0.5, retry_after=0) for _ in range(2)]
+
+    def listening(store: RedisStateStore) -> bool:
+        return store._async is not None and store._async[2] is not None and store._async[2].listening
+
+    async def run() -> None:
+        for store in stores:
+            await store.update_async("warm", lambda _: "w", 60)
+        await _until(lambda: all(listening(s) for s in stores))
+        private_redis.stop()
+        await _until(lambda: not any(listening(s) for s in stores))
+        private_redis.start()
+        await asyncio.sleep(1.1)  # the subscription waits at least a second between tries
+        for store in stores:
+            await _until_updated(store)
+        await _until(lambda: all(listening(s) for s in stores))
+        await asyncio.sleep(0.05)
+        await stores[0].update_async("after", lambda _: "v", 60)
+        await _until(lambda: stores[1]._known.get(stores[1].key("after")) == "v")
+        for store in stores:
+            await store.close_async()
+
+    asyncio.run(run())
+
+
+async def _until_updated(store: RedisStateStore) -> None:
+    """An update that succeeds (the first after a restart may meet the closed connection)."""
+    for _ in range(20):
+        try:
+            await store.update_async("again", lambda _: "a", 60)
+            return
+        except StateStoreError:
+            await asyncio.sleep(0.05)
+    raise AssertionError("no update succeeded")
