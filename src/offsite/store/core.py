@@ -170,7 +170,8 @@ class Store:
             raise ValueError("buffer_size: must be at least 1")
         self.engine = engine
         # PostgreSQL reads run without a transaction: no BEGIN before and no ROLLBACK after each
-        # (two round trips of the three a strike lookup took). SQLite's are in-process.
+        # (with the ping that preceded every use, three of the four round trips a strike lookup
+        # took). SQLite's are in-process.
         self._read_engine = (engine.execution_options(isolation_level="AUTOCOMMIT")
                              if engine.dialect.name == "postgresql" else engine)
         self.fail_mode = fail_mode
@@ -224,7 +225,7 @@ class Store:
         elif backend == "postgresql":
             # No ping before each use (a round trip per query): a connection the server closed
             # (restart, failover) fails its first statement, which invalidates the pool, and
-            # Store._run tries once more on a new connection.
+            # Store._attempt tries once more on a new connection.
             kwargs["connect_args"] = {"connect_timeout": connect_timeout, "options": "-c timezone=UTC"}
             kwargs["pool_recycle"] = 1800
         else:
