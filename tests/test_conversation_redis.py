@@ -429,7 +429,9 @@ def test_concurrent_commands_share_one_connection_and_get_their_own_replies(redi
         replies = await asyncio.gather(*(pipelined.execute("GET", f"{prefix}k{i}") for i in range(200)))
         with pytest.raises(resp.ReplyError, match="unknown command"):
             await pipelined.execute("NO-SUCH-COMMAND")
-        after = await pipelined.execute("GET", f"{prefix}k7")  # an error reply keeps the stream in step
+        with pytest.raises(TypeError):
+            await pipelined.execute("GET", None)  # type: ignore[arg-type]  # never sent, no reply awaited
+        after = await pipelined.execute("GET", f"{prefix}k7")  # errors keep the stream in step
         pipelined.close()
         return [*replies, after]
 

@@ -110,12 +110,13 @@ class _Protocol(asyncio.Protocol):
         """Queue one command; the future gets its reply (``bytes`` for strings)."""
         if self.closed:
             raise ConnectionError("redis: connection closed")
+        packed = _pack(args)  # first: a command that cannot be packed must not wait for a reply
         future: asyncio.Future[Any] = self._loop.create_future()
         deadline = self._loop.time() + self._timeout
         self._waiting.append((deadline, future))
         if not self._outgoing:
             self._loop.call_soon(self._flush)
-        self._outgoing.append(_pack(args))
+        self._outgoing.append(packed)
         if self._timer is None:
             self._timer = self._loop.call_at(deadline, self._check_deadline)
         return future
