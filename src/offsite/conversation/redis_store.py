@@ -67,11 +67,12 @@ _COMPARE_AND_SET_SHA = hashlib.sha1(_COMPARE_AND_SET.encode()).hexdigest()
 
 
 class _AsyncCommands(Protocol):
-    """The two commands an asynchronous update sends, whichever client sends them."""
+    """The two commands an asynchronous update sends, whichever client sends them (replies as
+    the client gives them; :meth:`RedisStateStore._update_steps` reads them with ``resp.text``)."""
 
-    async def get(self, key: str) -> str | None: ...
+    async def get(self, key: str) -> Any: ...
 
-    async def compare_and_set(self, key: str, args: list[str]) -> list[Any]: ...
+    async def compare_and_set(self, key: str, args: list[str]) -> Any: ...
 
     async def close(self) -> None: ...
 
@@ -82,18 +83,17 @@ class _PipelinedCommands:
     def __init__(self, client: resp.PipelinedRedis) -> None:
         self.client = client
 
-    async def get(self, key: str) -> str | None:
-        return resp.text(await self.client.execute("GET", key))
+    async def get(self, key: str) -> Any:
+        return await self.client.execute("GET", key)
 
-    async def compare_and_set(self, key: str, args: list[str]) -> list[Any]:
+    async def compare_and_set(self, key: str, args: list[str]) -> Any:
         try:
-            reply = await self.client.execute("EVALSHA", _COMPARE_AND_SET_SHA, 1, key, *args)
+            return await self.client.execute("EVALSHA", _COMPARE_AND_SET_SHA, 1, key, *args)
         except resp.ReplyError as exc:
             if not str(exc).startswith("NOSCRIPT"):
                 raise
             # the server forgot the script (restarted, SCRIPT FLUSH): send it whole once
-            reply = await self.client.execute("EVAL", _COMPARE_AND_SET, 1, key, *args)
-        return [reply[0], *(resp.text(value) for value in reply[1:])]
+            return await self.client.execute("EVAL", _COMPARE_AND_SET, 1, key, *args)
 
     async def close(self) -> None:
         self.client.close()
@@ -106,12 +106,11 @@ class _RedisPyCommands:
         self.client = client
         self.script: AsyncScript = client.register_script(_COMPARE_AND_SET)
 
-    async def get(self, key: str) -> str | None:
-        return _text(await self.client.get(key))
+    async def get(self, key: str) -> Any:
+        return await self.client.get(key)
 
-    async def compare_and_set(self, key: str, args: list[str]) -> list[Any]:
-        reply: Any = await self.script(keys=[key], args=args)
-        return list(reply)
+    async def compare_and_set(self, key: str, args: list[str]) -> Any:
+        return await self.script(keys=[key], args=args)
 
     async def close(self) -> None:
         await self.client.aclose()
@@ -176,6 +175,7 @@ class RedisStateStore:
         self.follow_writes = follow_writes
         self.channel = f"{prefix}writes:{db}" if follow_writes else ""
         self._writer = uuid.uuid4().hex[:16]
+        self._writer_bytes = self._writer.encode()  # as announcements carry it
         # Connections for update_async(), opened on the running event loop when first needed.
         self._url = url
         self.socket_timeout = socket_timeout
@@ -189,8 +189,7 @@ class RedisStateStore:
 
     def get(self, key: str) -> str | None:
         """The value at ``key``, or None."""
-        value: Any = self._call(lambda: self.client.get(self.key(key)))
-        return value if isinstance(value, str) or value is None else str(value)
+        return resp.text(self._call(lambda: self.client.get(self.key(key))))
 
     def update(self, key: str, change: Change, ttl_seconds: float) -> None:
         """Optimistic compare-and-set on ``key``; ``change`` reruns when another worker won."""
@@ -250,14 +249,14 @@ class RedisStateStore:
         current: str | None = self._known.get(rkey)
         read = current is None
         if read:
-            current = _text((yield "get", rkey, []))
+            current = resp.text((yield "get", rkey, []))
         for _ in range(self.max_attempts):
             new = change(current)
             if new == current:
                 if read:
                     return  # nothing to write
                 # unchanged from the assumed value: read the key to be sure
-                current, read = _text((yield "get", rkey, [])), True
+                current, read = resp.text((yield "get", rkey, [])), True
                 continue
             reply: Any = yield "cas", rkey, [
                 "0" if current is None else "1", current or "", "1" if new is None else "0", new or "", ttl_ms,
@@ -270,7 +269,7 @@ class RedisStateStore:
                 return
             # another worker wrote it first: the reply holds what it wrote
             self._known.pop(rkey)
-            current, read = _text(reply[1] if len(reply) > 1 else None), True
+            current, read = resp.text(reply[1] if len(reply) > 1 else None), True
         raise StateStoreError(f"redis store: gave up after {self.max_attempts} conflicting writes")
 
     def _async_commands(self) -> tuple[_AsyncCommands, resp.Subscription | None]:
@@ -303,7 +302,7 @@ class RedisStateStore:
     def _on_write(self, message: bytes) -> None:
         """Another worker's announced write: its value becomes the key's known value."""
         writer, op, rest = message[:16], message[16:17], message[17:]
-        if writer == self._writer.encode() or op not in (b"+", b"-"):
+        if writer == self._writer_bytes or op not in (b"+", b"-"):
             return
         length, colon, rest = rest.partition(b":")
         if not colon or not length.isdigit():
@@ -375,7 +374,3 @@ class RedisStateStore:
         with self._lock:
             self._down_until = 0.0
 
-
-def _text(raw: Any) -> str | None:
-    """A stored value as ``str`` (None when absent)."""
-    return raw if raw is None or isinstance(raw, str) else str(raw)

@@ -59,6 +59,20 @@ class Endpoint:
             db=int(options.get("db") or 0), username=options.get("username"), password=options.get("password"),
         )
 
+    def auth_args(self) -> tuple[str, ...] | None:
+        """The arguments of the ``AUTH`` command for this endpoint (None: no password)."""
+        if self.password is None:
+            return None
+        return (self.username, self.password) if self.username else (self.password,)
+
+    async def connect(self, protocol: asyncio.Protocol) -> None:
+        """Open a connection to this endpoint served by ``protocol`` (Unix socket or TCP)."""
+        loop = asyncio.get_running_loop()
+        if self.path is not None:
+            await loop.create_unix_connection(lambda: protocol, self.path)
+        else:
+            await loop.create_connection(lambda: protocol, self.host or "localhost", self.port)
+
 
 class _Protocol(asyncio.Protocol):
     """One connection: writes queued commands once per loop turn, answers waiters in order."""
@@ -235,20 +249,15 @@ class Subscription:
         self._task = loop.create_task(self._connect())
 
     async def _connect(self) -> None:
-        loop = asyncio.get_running_loop()
-        endpoint = self.endpoint
         protocol = _SubscriberProtocol(self._on_message)
         try:
             async with asyncio.timeout(self.timeout):
-                if endpoint.path is not None:
-                    await loop.create_unix_connection(lambda: protocol, endpoint.path)
-                else:
-                    await loop.create_connection(lambda: protocol, endpoint.host or "localhost", endpoint.port)
+                await self.endpoint.connect(protocol)
         except (OSError, TimeoutError):
             return  # tried again after retry_after
-        if endpoint.password is not None:
-            protocol.write("AUTH", *((endpoint.username, endpoint.password) if endpoint.username
-                                     else (endpoint.password,)))
+        auth = self.endpoint.auth_args()
+        if auth is not None:
+            protocol.write("AUTH", *auth)
         protocol.write("SUBSCRIBE", self.channel)
         self._protocol = protocol
 
@@ -292,19 +301,14 @@ class PipelinedRedis:
                 self._connecting = None
 
     async def _connect(self) -> _Protocol:
-        loop = asyncio.get_running_loop()
         endpoint = self.endpoint
-        protocol = _Protocol(loop, self.timeout)
+        protocol = _Protocol(asyncio.get_running_loop(), self.timeout)
         async with asyncio.timeout(self.connect_timeout):
-            if endpoint.path is not None:
-                await loop.create_unix_connection(lambda: protocol, endpoint.path)
-            else:
-                await loop.create_connection(lambda: protocol, endpoint.host or "localhost", endpoint.port)
+            await endpoint.connect(protocol)
             try:
-                if endpoint.password is not None:
-                    credentials = ((endpoint.username, endpoint.password) if endpoint.username
-                                   else (endpoint.password,))
-                    await protocol.send("AUTH", *credentials)
+                auth = endpoint.auth_args()
+                if auth is not None:
+                    await protocol.send("AUTH", *auth)
                 if endpoint.db:
                     await protocol.send("SELECT", endpoint.db)
             except BaseException:

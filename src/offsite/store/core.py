@@ -172,8 +172,11 @@ class Store:
         # PostgreSQL reads run without a transaction: no BEGIN before and no ROLLBACK after each
         # (with the ping that preceded every use, three of the four round trips a strike lookup
         # took). SQLite's are in-process.
-        self._read_engine = (engine.execution_options(isolation_level="AUTOCOMMIT")
-                             if engine.dialect.name == "postgresql" else engine)
+        postgres = engine.dialect.name == "postgresql"
+        self._read_engine = engine.execution_options(isolation_level="AUTOCOMMIT") if postgres else engine
+        # a connection the server had closed (restart, failover) fails its first statement and
+        # invalidates the pool: PostgreSQL work is tried once more, on a new connection
+        self._tries = 2 if postgres else 1
         self.fail_mode = fail_mode
         self.retry_seconds = retry_seconds
         self.write_behind = write_behind
@@ -694,9 +697,7 @@ class Store:
         # write-behind: a read sees what this process queued (moderators read their own writes)
         if settle and self.write_behind and self._health.buffer and self._health.available:
             self.flush()
-        # a connection the server had closed (restart, failover) fails its first statement and
-        # invalidates the pool: PostgreSQL work is tried once more, on a new connection
-        tries = 2 if self.engine.dialect.name == "postgresql" else 1
+        tries = self._tries
         for number in range(1, tries + 1):
             try:
                 result = attempt()
