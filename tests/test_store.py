@@ -85,7 +85,7 @@ def test_migrations_are_idempotent_and_match_the_models(store: Store) -> None:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
     assert diff == []
-    assert version == "0002_strike_mutes"
+    assert version == "0003_strike_lookup"
     assert store.ping()
 
 

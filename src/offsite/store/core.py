@@ -31,7 +31,6 @@ from alembic.config import Config
 from sqlalchemy import (
     ColumnElement,
     Engine,
-    and_,
     bindparam,
     case,
     create_engine,
@@ -88,14 +87,21 @@ T = TypeVar("T")
 
 def _strike_summary_query() -> Any:
     """How many strikes of :user_id count at :at and when their latest mute ends (built once:
-    building the expression cost more than running it)."""
+    building the expression cost more than running it). Two range reads, one per lookup index
+    (schema ``StrikeRow``): only strikes unexpired at :at and mutes running at :at are read, so a
+    long history costs nothing."""
     table = StrikeRow.__table__
     at = bindparam("at", type_=table.c.created_at.type)
-    given = table.c.created_at <= at
-    return select(
-        func.count(table.c.id).filter(and_(given, table.c.expires_at > at)),
-        func.max(table.c.muted_until).filter(and_(given, table.c.muted_until > at)),
-    ).where(table.c.user_id == bindparam("user_id"))
+    user = table.c.user_id == bindparam("user_id")
+    counting = (
+        select(func.count()).select_from(table)
+        .where(user, table.c.expires_at > at, table.c.created_at <= at).scalar_subquery()
+    )
+    muted = (
+        select(func.max(table.c.muted_until))
+        .where(user, table.c.muted_until > at, table.c.created_at <= at).scalar_subquery()
+    )
+    return select(counting, muted)
 
 
 _STRIKE_SUMMARY = _strike_summary_query()

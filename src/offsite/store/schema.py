@@ -127,9 +127,15 @@ class StrikeRow(Base):
     """One step of a user's strike ladder."""
 
     __tablename__ = "strikes"
+    # a lookup reads the strikes that still count and the mutes still running, not a user's
+    # whole history (migration 0003); the first also serves every query by user
+    __table_args__ = (
+        Index("ix_strikes_user_expires", "user_id", "expires_at", "created_at"),
+        Index("ix_strikes_user_muted", "user_id", "muted_until", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    user_id: Mapped[str] = mapped_column(String(255), index=True)
+    user_id: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     step: Mapped[str] = mapped_column(String(32))
