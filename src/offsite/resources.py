@@ -81,7 +81,7 @@ class PlatformIndex:
         self.emoji_pattern: re.Pattern[str] | None = (
             re.compile(
                 "(?P<emoji>" + "|".join(re.escape(e) for e in self.emoji) + r")"
-                r"[ \t]*(?:[:\-=\u2192]|(?:is|its|it's)\b)?[ \t]*"
+                r"[ \t]*(?:[:\-=\u2190-\u21ff\u2794-\u27bf\u25b6\u25ba>»~|]{1,3}|(?:is|its|it's)\b)?[ \t]*"
                 r"(?P<handle>@?[a-z0-9_](?:[a-z0-9_.\-]{0,40}[a-z0-9_])?)"
             )
             if self.emoji else None

@@ -12,6 +12,21 @@ from ._support import check_negative, check_positive, guard, neg, pos
 H = Kind.HANDLE
 
 POSITIVES = [
+    # fifteenth session (u13d, u15a, u15b): a name shaped as only user names are, near a platform
+    # word in any language; platform emoji with an arrow; "@ name (no space)"
+    pos("teamspeak or discord whichever u have, mine is grimoire_g on both", ["grimoire_g"], H),
+    pos("I’ll be on kik tonight as the_real_hollis", ["the_real_hollis"], H),
+    pos("boleh tak kita sambung kat ig? aqilah.lepak. sini rasa macam tak selamat", ["aqilah.lepak"], H),
+    pos("mi scrivi su instagram? giuli.persa, qui non mi sento a mio agio", ["giuli.persa"], H),
+    pos("여기선 말하기 좀 그래서… 카톡 하실래요? 아이디 sol.bit_22 예요", ["sol.bit_22"], H),
+    pos("@jun ya i use wechat too, mine is meixiao_0921", ["meixiao_0921"], H, Surface.ROOM),
+    pos("my snap is my ig is my tiktok lol: ava.m0rales. pick one", ["ava.m0rales"], H),
+    pos("wren | 18 | she/her | 📸 ➝ wren.in.winter | be gentle", ["wren.in.winter"], H, Surface.PROFILE),
+    pos("toby | 15 | he/him | 👻: t.o.b.y.r.a.i.n", ["t.o.b.y.r.a.i.n"], H, Surface.PROFILE),
+    pos("lia | 14 | she/her | wizz ⇢ ghostgirl_lia", ["ghostgirl_lia"], H, Surface.PROFILE),
+    pos("ok new plan, everyone join the line group, id is @ sadgirlsclub (no space)", ["@ sadgirlsclub"], H,
+        Surface.ROOM),
+    pos("давай в тг. я там @ tihaya_noch (без пробела)", ["@ tihaya_noch"], H),
     pos("find me: luna.rosa_22", ["luna.rosa_22"], H, Surface.PROFILE),
     pos("socials: luna.rosa_22", ["luna.rosa_22"], H, Surface.PROFILE),
     pos("twt: luna_rosa22", ["luna_rosa22"], H, Surface.PROFILE),
@@ -146,6 +161,17 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # fifteenth session (u15a): a room message speaks to the @names it opens with, whatever
+    # service it then talks about
+    neg("@SunnyBee omg the new instagram update is so bad, i cant find my drafts anymore", Surface.ROOM),
+    neg("@Nina why does everyone at school have snapchat streaks with each other except me", Surface.ROOM),
+    neg("@Theo whatsapp voice notes from my grandma are the only thing keeping me sane rn", Surface.ROOM),
+    neg("hey @sam, @jo and @kit: my discord got hacked yesterday", Surface.ROOM),
+    neg("i type @ everyone (no space) to ping lol", Surface.ROOM),
+    # domains, file names and abbreviations share a user name's shape
+    neg("i read about it on instagram, see nami.org for more"),
+    neg("my discord bot is written in main.py lol"),
+    neg("saw it on tiktok, e.g. the one about st.anne's"),
     neg("find me: at the library"),
     neg("add me: 3 times a day"),
     neg("我的微信是我妈妈管的"),

@@ -13,6 +13,9 @@ P = Kind.PHONE
 ZW_NUMBER = "5\u200b5\u200b5 0\u200b1\u200b9 2\u200b3\u200b3\u200b4"
 
 POSITIVES = [
+    # fifteenth session (u15b): digit groups on lines of their own
+    pos("the filter here is so dumb watch\n9 1 7\n4 4 2\n6 1 0 8\nsee it", ["9 1 7\n4 4 2\n6 1 0 8"], P),
+    pos("report me if u want lol my number is 917 555 0192", ["917 555 0192"], P),
     # twelfth session (u12a, u12c, u11b, u10b): number words in Thai (glued), Devanagari Hindi,
     # Hebrew, Persian, Greek (tens too) and katakana; groups set apart by commas after "my number
     # is"; a count after "my number is" is a number
@@ -136,6 +139,10 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # fifteenth session (u15b): a crisis line beside a number that names it, a report number
+    neg("portugal · se estiveres em crise liga para o SNS 24 (808 24 24 24) ou 112", Surface.PROFILE),
+    neg("kids & jugendliche: nummer gegen kummer 116 111 · eltern: 0800 111 0 550", Surface.PROFILE),
+    neg("the police report number is 24-118392 and they still haven't called back"),
     # twelfth session: a year before a crisis line, crisis lines with their country code, a parcel
     # number, a count
     neg("the trevor project saved me in 2020, 1-866-488-7386 if anyone needs it"),

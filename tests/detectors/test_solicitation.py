@@ -101,9 +101,21 @@ POSITIVES = [
     pos("im 16 and looking for friends, my snap is on my other profile, ask me", ["my snap is on my other profile"], S),
     pos("my ig is in my 1st pic 😉 zoom in", ["my ig is in my 1st pic"], S),
     pos("gmail is my full name no spaces 🙃 figure it out", ["gmail is my full name"], S),
-    pos("teamspeak or discord whichever u have, mine is grimoire_g on both", ["mine is grimoire_g on both"], S),
+    # ("teamspeak or discord whichever u have, mine is grimoire_g on both": a handle now, test_handle.py)
     pos("pokemon go trainer code: 4471 9920 3385", ["trainer code: 4471 9920 3385"], S),
     pos("near Elmwood Park, the blue house on Cortland St, wave if u see me", ["the blue house on Cortland St"], S),
+    # fifteenth session (u15b): a link, a number or details handed over in private messages, and
+    # requests with a word between the verb and "your"
+    pos("reply 'in' and i'll send details in PMs", ["i'll send details in PMs"], S, Surface.ROOM),
+    pos("chi vuole fare una videochiamata? vi mando il link in privato", ["vi mando il link in privato"], S),
+    pos("wer zockt minecraft? die server-ip schick ich per pn", ["server-ip schick ich per pn"], S),
+    pos("hicimos un grupo, pásenme su número por privado y los agrego", ["pásenme su número por privado"], S),
+    pos("je vous envoie le lien en mp", ["je vous envoie le lien en mp"], S),
+    pos("te mando o link no privado", ["te mando o link no privado"], S),
+    pos("gib mir einfach deine handynummer und ich ruf dich an", ["gib mir einfach deine handynummer"], S),
+    pos("dammi pure il tuo numero", ["dammi pure il tuo numero"], S),
+    pos("me passa aí seu número", ["me passa aí seu número"], S),
+    pos("donne-moi juste ton snap", ["donne-moi juste ton snap"], S),
     # tenth session: first seen in the u10c set (the languages covered least: 14 of them)
     pos("ребят кто из мск, давайте встретимся в субботу где-нибудь в центре", ["давайте встретимся"], S),
     pos("может созвонимся по дискорду? голосом проще объяснить", ["созвонимся"], S),
@@ -248,7 +260,7 @@ POSITIVES = [
     pos("we go to the same school right?? find me at lunch", ["find me at lunch"], S),
     pos("my spotify profile is just my first and last name, follow me",
         ["my spotify profile is just my first and last name"], S),
-    pos("I’ll be on kik tonight as the_real_hollis", ["I’ll be on kik tonight as the_real_hollis"], S),
+    # ("I’ll be on kik tonight as the_real_hollis": a handle now, test_handle.py)
     pos("steam friend code 384 920 117 if u play anything", ["friend code 384 920 117"], S),
     pos("the chat times out so fast, can we use snap or insta", ["can we use snap"], S),
     pos("i'm the girl with pink hair at the food court on fridays, come say hi", ["come say hi"], S),

@@ -33,6 +33,7 @@ _ARROWS = r"[\u2190-\u21ff\u25b6\u25ba\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\u
 _ARROW = re.compile(_ARROWS)
 #: a character that makes a name handle-shaped ("jane_d", "moon.child", "kai07")
 _MARKED = re.compile(r"[_.0-9]")
+_INNER_DOT = re.compile(r"[a-z0-9]\.[a-z0-9]")
 # After the platform word: optional "id/username", then "is", ":", "=", "-", "(" ...
 _AFTER = re.compile(
     # (a remark in brackets may stand between: "ig (the app w the camera lol) = sunflower.kid_")
@@ -182,6 +183,41 @@ _AT_NAME = re.compile(
     r"(?:(?<![\w.@/%])|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]))@(?![a-z0-9_.]*/)"
     r"(?P<name>[a-z0-9_](?:[a-z0-9_.]{0,29}[a-z0-9_])?)"
 )
+#: a word that may be a user name; ``HandleDetector._shaped`` keeps those shaped as only user
+#: names are: letters with "_" or an inner "." ("giuli.persa", "meixiao_0921", "t.o.b.y.r.a.i.n"),
+#: read near a platform word whatever the language around it
+_NAME_TOKEN = re.compile(r"(?<![\w.@/#:'\-])[a-z0-9_][a-z0-9_.]{2,30}[a-z0-9_](?![\w@/'\-]|\.[a-z0-9])")
+#: how far after (before) a platform word such a name is read as its handle, in characters
+_SHAPED_AFTER = 48
+_SHAPED_BEFORE = 16
+#: a sentence ends between the platform word and the name ("i left insta. anyway, main.py ...")
+_SENTENCE_END = re.compile(r"[.!;\n][ \t\n]|[\u3002\uff01]")
+#: what a name before the platform word is tied to it by ("ce1este_ on twitch")
+_BEFORE_PLATFORM = re.compile(r"[ \t]*(?:on|in|at|en|em|no|na|sur|su|auf|@|\(|:|-)?[ \t]*\Z")
+#: file names and abbreviations that share the shape
+_NOT_SHAPED = re.compile(
+    r".*\.(?:jpe?g|png|gif|webp|pdf|docx?|txt|mp[34]|mov|exe|zip|py|js|html?|css|csv|xlsx?|pptx?)"
+    r"|(?:st|dr|mr|mrs|ms|jr|sr|vs|etc|no|nr|ca|approx|dept|prof|mt|ft|ave|rd)\..*"
+)
+#: "@ sadgirlsclub (no space)": the writer says the space is not part of the name
+_AT_SPACED_NAME = re.compile(
+    r"(?<![\w@])@[ \t]+(?P<name>[a-z0-9_][a-z0-9_.]{1,29}[a-z0-9_])[ \t]*[(\[][ \t]*"
+    r"(?:no|without|w/o|minus|sin|sem|sans|ohne|senza|без)[ \t]+(?:the[ \t]+)?"
+    r"(?:space|spaces|espacio|espacios|espaco|espacos|espaço|espaços|espace|espaces|leerzeichen|spazio|spazi|"
+    r"пробела|пробелов)[ \t]*[)\]]"
+)
+#: the @names a room or chat message opens with: the people it speaks to, on the site
+#: ("@Nina why does everyone have snapchat streaks", "hey @sam, @jo and @kit: ...")
+_LEADING_AT_NAMES = re.compile(
+    r"\s*(?:(?:hi|hey|hello|yo|ok|okay|omg|lol|aw+|oh|ugh|thanks|thank you|ty|hola|oi|ciao|salut|hallo)[ ,!]+)?"
+    r"(?:@[a-z0-9_](?:[a-z0-9_.]{0,29}[a-z0-9_])?(?:[ \t]*(?:,|&|\+|and|y|e|et|und)?[ \t]*))+"
+)
+#: what ties a leading @name to the platform named right after it ("@jane on insta", "@jane (ig)",
+#: "@jane is my snap"): then it is a handle there after all
+_TIED_TO_PLATFORM = re.compile(
+    r"[ \t]*(?:[(\[:=\-\u2013\u2014|]+[ \t]*|(?:on|in|at|from|via|auf|en|em|no|na|sur|su|is|es|est|ist|é|e)"
+    r"[ \t]+(?:my[ \t]+|mi[ \t]+|meu[ \t]+|mon[ \t]+|mein[ \t]+|il mio[ \t]+)?)\Z"
+)
 #: "@" words of program code, quoted in a message about homework or work ("@Override")
 _CODE_ANNOTATIONS = frozenset(
     "override deprecated suppresswarnings functionalinterface safevarargs autowired component injectable "
@@ -257,7 +293,7 @@ class HandleDetector(Detector):
             yield from self._profile_segments(joined, context)
         cued = bool(self._cued.candidates(text))
         if not may_name and not cued and not _SIGNS.search(text):
-            yield from self._emoji_handles(joined)  # most messages: no platform, no label, no sign
+            yield from self._emoji_handles(joined, views.original)  # most messages: no platform, no label, no sign
             return
         mentions = self.resources.platforms.mentions_in(views)
         seen: set[tuple[int, int]] = set()
@@ -277,6 +313,10 @@ class HandleDetector(Detector):
                 seen.add((native.start, native.end))
                 yield native
         mentions = [m for m in mentions if m.platform.id not in ("email", "phone")]
+        for near in self._shaped_near(mentions, joined):
+            if (near.start, near.end) not in seen:
+                seen.add((near.start, near.end))
+                yield near
         if mentions and ("everywhere" in alpha.text or "all" in alpha.text or "everything" in alpha.text):
             for everywhere in self._same_everywhere(joined, alpha, mentions):
                 if (everywhere.start, everywhere.end) not in seen:
@@ -334,7 +374,15 @@ class HandleDetector(Detector):
                                     f"@{name.lstrip('@')}", None)
         if "@" in text:
             yield from self._at_names(joined, mentions, context, seen)
-        yield from self._emoji_handles(joined)
+            for match in _AT_SPACED_NAME.finditer(text):
+                if match.group("name") in self.resources.on_site_mentions \
+                        or match.group("name") in _known_names(context):
+                    continue  # "@ everyone (no space)": the site's own mention, spelled out
+                if (match.start(), match.end("name")) not in seen:
+                    seen.add((match.start(), match.end("name")))
+                    yield Candidate(Kind.HANDLE, joined, match.start(), match.end("name"), "handle.at_no_space",
+                                    0.85, f"@{match.group('name')}", None)
+        yield from self._emoji_handles(joined, views.original)
         if cued:
             position = 0
             while (cue := _NAME_AFTER_CUE.search(text, position)) is not None:
@@ -430,8 +478,9 @@ class HandleDetector(Detector):
             yield Candidate(Kind.HANDLE, joined, match.start("name"), match.end("name"), "handle.profile_segment",
                             0.75, f"@{name}", None)
 
-    def _emoji_handles(self, joined: View) -> Iterator[Candidate]:
-        """Handles after a platform's emoji ("👻: jane.d", "📸 jane_d")."""
+    def _emoji_handles(self, joined: View, original: str) -> Iterator[Candidate]:
+        """Handles after a platform's emoji ("👻: jane.d", "📸 ➝ jane_d"); a name must be marked
+        as typed (dots of "t.o.b.y.r.a.i.n" are gone from the joined view)."""
         pattern = self.resources.platforms.emoji_pattern
         if pattern is None:
             return
@@ -439,7 +488,10 @@ class HandleDetector(Detector):
             platform = self.resources.platforms.emoji[match.group("emoji")]
             cand = self._handle_candidate(joined, match.start("handle"), match.end("handle"), platform,
                                           "handle.after_emoji", 0.85, strong=True)
-            if cand is not None and any(c in cand.text for c in "_.0123456789@"):
+            if cand is None:
+                continue
+            a, b = joined.to_original(cand.start, cand.end)
+            if any(c in original[a:b] for c in "_.0123456789@"):
                 yield cand
 
     @staticmethod
@@ -453,6 +505,47 @@ class HandleDetector(Detector):
         # "I N S T A G R A M ruined my self esteem": capitals spaced out are emphasis, not disguise
         compact = SPACED_SEPARATOR.sub("", typed)
         return not (compact.isupper() and compact.lower() == word)
+
+    def _shaped_near(self, mentions: list[Mention], joined: View) -> Iterator[Candidate]:
+        """Names shaped as only user names are, in the same sentence right after a platform word
+        or tied to it just before ("ig? aqilah.lepak", "카톡 아이디 sol.bit_22", "wechat too, mine is
+        meixiao_0921", "ce1este_ 0n tw1tch"): the shape carries the finding in any language, so
+        no cue words are needed. Domains, file names, abbreviations, numbers and known words are
+        not names."""
+        text = joined.text
+        for mention in mentions:
+            if mention.ambiguous:
+                continue
+            after = text[mention.end : mention.end + _SHAPED_AFTER]
+            stop = _SENTENCE_END.search(after)
+            if stop is not None:
+                after = after[: stop.start()]
+            for match in _NAME_TOKEN.finditer(after):
+                found = self._shaped(joined, mention.end + match.start(), mention.end + match.end(), mention)
+                if found is not None:
+                    yield found
+                    break
+            lo = max(0, mention.start - _SHAPED_BEFORE - 32)
+            for match in _NAME_TOKEN.finditer(text, lo, mention.start):
+                if _BEFORE_PLATFORM.match(text[match.end() : mention.start]) is not None:
+                    found = self._shaped(joined, match.start(), match.end(), mention)
+                    if found is not None:
+                        yield found
+
+    def _shaped(self, joined: View, start: int, end: int, mention: Mention) -> Candidate | None:
+        """A handle candidate when ``joined.text[start:end]`` has a user name's shape."""
+        name = joined.text[start:end]
+        if "_" not in name and _INNER_DOT.search(name) is None:
+            return None
+        if sum(c.isalpha() for c in name) < 4 or _NOT_SHAPED.fullmatch(name) is not None:
+            return None
+        if "." in name and "_" not in name and self.resources.public_suffix(name) is not None:
+            return None  # a domain: the link detector's (and allowed when it is public information)
+        words = [w for w in re.split(r"[_.]", name) if w]
+        if all(w in self.resources.lexicon.common_words for w in words) and "_" not in name and len(words) < 3:
+            return None  # "e.g.", "a.m.", "lol.ok": words with a dot between
+        return Candidate(Kind.HANDLE, joined, start, end, "handle.shaped_near_platform", 0.75,
+                         f"{mention.platform.id}:{name}", mention.platform.id)
 
     def _nearest(self, mentions: list[Mention], pos: int) -> Platform:
         return min(mentions, key=lambda m: abs(m.start - pos)).platform
@@ -670,6 +763,8 @@ class HandleDetector(Detector):
         self, joined: View, mentions: list[Mention], context: Context, seen: set[tuple[int, int]]
     ) -> Iterator[Candidate]:
         known = _known_names(context)
+        opening = _LEADING_AT_NAMES.match(joined.text) if mentions else None
+        leading = opening.end() if opening is not None else -1
         for match in _AT_NAME.finditer(joined.text):
             if (match.start(), match.end()) in seen:
                 continue
@@ -681,6 +776,11 @@ class HandleDetector(Detector):
             if not mentions and _ON_SITE_AFTER_NAME.match(joined.text, match.end()) is not None:
                 continue  # "tag @LuminousListener in the teen room": someone on the site
             if mentions:
+                if context.surface != Surface.PROFILE and match.end() <= leading and not any(
+                        0 <= m.start - match.end() <= 24
+                        and _TIED_TO_PLATFORM.match(joined.text[match.end() : m.start]) is not None
+                        for m in mentions):
+                    continue  # "@Nina the telegram group is so toxic": speaking to Nina, here
                 platform = self._nearest(mentions, match.start())
                 yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.at_name_with_platform",
                                 0.85, f"{platform.id}:{name}", platform.id)

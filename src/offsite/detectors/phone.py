@@ -30,7 +30,7 @@ _NATIONAL_CACHE = 4096
 
 # Digits joined by up to 12 separator characters (linear: separators and digits are disjoint).
 # (emoji count as separators too: "07🌙911🌙456🌙789")
-_SEPARATORS = r"[ \t.\-/,()\[\]*_~|\\x#+\u00b7\u2022\u2010-\u2015\u2212\u30fc\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]"
+_SEPARATORS = r"[ \t\n\r.\-/,()\[\]*_~|\\x#+\u00b7\u2022\u2010-\u2015\u2212\u30fc\u2600-\u27bf\ufe0f\U0001f300-\U0001faff]"
 _RUN = re.compile(rf"\+*\(?\d(?:{_SEPARATORS}{{0,12}}\d)*\)?")
 # Some run of ``_RUN`` holds seven digits or more (runs are maximal, separators and digits are
 # disjoint: seven digits chained by short separator stretches lie in one run). One search
@@ -118,7 +118,7 @@ _WEAK_PHONE_WORDS = frozenset({"number", "numbers", "num", "no", "nr", "digits",
 _NOT_PHONE_WORDS = re.compile(
     r"\b(?:ssn|ssns|ssid|social security|security number|passport|passportnumber|account|acct|"
     r"routing|licen[cs]e|itin|tin|card|iban|aadhaar|resident|refugee|order|tracking|invoice|"
-    r"serial|isbn|zip|postal|postcode|nric|fin|pan|policy|case|ticket|reference|ref|pedido|encomenda|commande|"
+    r"serial|isbn|zip|postal|postcode|nric|fin|pan|policy|case|ticket|reference|ref|police report|report number|report no|report nr|report id|incident number|incident no|crime number|crime reference|pedido|encomenda|commande|"
     r"bestellung|bestelnummer|ordine|protocolo|protocollo|protokoll|protocol|rastreio|seguimiento|"
     r"waybill|awb|roll|induk|nisn|candidate|matric|matriculation|nin|jamb|admission|enrol?lment|"
     r"prescription|refill|fecha|datum|rx|nre|ricetta|receta|rezept|expediente|aktenzeichen|reclamacion|codice|bestellnummer|"
@@ -536,7 +536,8 @@ class PhoneDetector(Detector):
         if n < 7 or n > 17:
             return None
         if self._is_crisis(digits, text, end) or self._is_crisis_after_word(groups, view, views) or (
-                len(groups) >= 2 and all(g.digits in self.resources.crisis_numbers for g in groups)):
+                len(groups) >= 2 and all(g.digits in self.resources.crisis_numbers for g in groups)) or (
+                self._crisis_beside_label(groups)):
             # (a list of emergency numbers: "911 / 999 / 112 / 000")
             return Candidate(Kind.PHONE, view, start, end, "phone.crisis_line", 0.0, digits)
         if raw.count("(") > 2 and not spelled:
@@ -716,6 +717,18 @@ class PhoneDetector(Detector):
             return False
         a, b = view.to_original(groups[0].start, groups[0].end)
         return views.original[a:b].lower() in self.resources.numbers.weak  # not "two", "five"
+
+    def _crisis_beside_label(self, groups: list[_Group]) -> bool:
+        """True when the groups are a crisis line of six digits or more beside one more group
+        that names or qualifies it ("SNS 24 (808 24 24 24)", "0800 111 0 111 24/7")."""
+        if len(groups) < 3:
+            return False
+        crisis = self.resources.crisis_numbers
+        for rest in (groups[1:], groups[:-1]):
+            digits = "".join(g.digits for g in rest)
+            if len(digits) >= 6 and (digits in crisis or digits.lstrip("0") in crisis):
+                return True
+        return False
 
     def _is_crisis(self, digits: str, text: str, end: int) -> bool:
         crisis = self.resources.crisis_numbers
