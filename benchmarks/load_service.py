@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import pathlib
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 HOST = "127.0.0.1"  # never anything else
@@ -213,6 +215,35 @@ def start_server(workers: int, env_extra: dict[str, str],
     raise SystemExit("server did not become ready")
 
 
+@contextlib.contextmanager
+def fresh_database(url: str, reuse: bool) -> Iterator[str]:
+    """A new, empty PostgreSQL database beside the one ``url`` names, dropped afterwards, so that
+    every run starts from the same state (strikes and records of earlier runs would otherwise
+    pile up and slow later runs down). ``reuse`` (or a role that may not create databases):
+    ``url`` itself."""
+    if reuse:
+        yield url
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = f"{parsed.database or 'offsite'}_load_{os.getpid()}"
+    plain = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as exc:
+        print(f"using {parsed.database} as it is: no fresh database ({type(exc).__name__})", file=sys.stderr)
+        yield url
+        return
+    try:
+        yield parsed.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def percentile(sorted_values: list[float], p: float) -> float:
     """The p-th percentile (nearest rank) of sorted values."""
     if not sorted_values:
@@ -281,6 +312,9 @@ def main() -> None:
                         help="also run with shared state in this Redis (loopback only)")
     parser.add_argument("--database-url", default=os.environ.get("OFFSITE_TEST_DATABASE_URL"),
                         help="also run with this PostgreSQL store (loopback only)")
+    parser.add_argument("--reuse-database", action="store_true",
+                        help="record into --database-url itself (default: a fresh database beside it, "
+                             "dropped afterwards)")
     parser.add_argument("--only", choices=["embedded", "shared", "none"], help="run one configuration")
     parser.add_argument("--port", type=int, help="load a server already running on 127.0.0.1:PORT instead")
     parser.add_argument("--seed", type=int, default=7)
@@ -305,9 +339,10 @@ def main() -> None:
         rows.append(run_one("embedded (SQLite + in-memory state)", args.workers, {}, args))
     if args.only in (None, "shared"):
         if args.redis_url and args.database_url:
-            rows.append(run_one("shared (Redis + PostgreSQL)", args.workers,
-                                {"OFFSITE_REDIS_URL": args.redis_url, "OFFSITE_DATABASE_URL": args.database_url},
-                                args))
+            with fresh_database(args.database_url, args.reuse_database) as database_url:
+                rows.append(run_one("shared (Redis + PostgreSQL)", args.workers,
+                                    {"OFFSITE_REDIS_URL": args.redis_url, "OFFSITE_DATABASE_URL": database_url},
+                                    args))
         else:
             print("skipping the shared configuration: give --redis-url and --database-url", file=sys.stderr)
     if args.output:
