@@ -268,8 +268,10 @@ def run_one(label: str, workers: int, env_extra: dict[str, str], args: argparse.
                 loop_runner = uvloop.run  # type: ignore[assignment]
             except ImportError:
                 pass
+            client_cpu = time.process_time()
             stats, elapsed = loop_runner(drive(port, args.connections, args.duration, args.max_requests,
                                                requests, args.warmup))
+            client_cpu = time.process_time() - client_cpu
         finally:
             if proc is not None:
                 proc.terminate()
@@ -295,6 +297,8 @@ def run_one(label: str, workers: int, env_extra: dict[str, str], args: argparse.
         "errors": stats.errors,
         "statuses": stats.statuses,
         "flagged_share": round(stats.flagged / done, 3) if done else 0.0,
+        # the load generator's own CPU (warm-up included), taken from the cores the server runs on
+        "client_cpu_s": round(client_cpu, 1),
     }
     print(json.dumps(row), flush=True)
     return row
