@@ -172,6 +172,7 @@ NEGATIVES = [
     neg("i read about it on instagram, see nami.org for more"),
     neg("my discord bot is written in main.py lol"),
     neg("saw it on tiktok, e.g. the one about st.anne's"),
+    neg("lobby full 8/8 in my minecraft bedwars game lmao i actually won one", Surface.ROOM),
     neg("find me: at the library"),
     neg("add me: 3 times a day"),
     neg("我的微信是我妈妈管的"),

@@ -143,6 +143,7 @@ NEGATIVES = [
     neg("portugal · se estiveres em crise liga para o SNS 24 (808 24 24 24) ou 112", Surface.PROFILE),
     neg("kids & jugendliche: nummer gegen kummer 116 111 · eltern: 0800 111 0 550", Surface.PROFILE),
     neg("the police report number is 24-118392 and they still haven't called back"),
+    neg("argentina: 135 (gratis desde CABA y GBA) o 0800 345 1435. no estás sol@", Surface.ROOM),
     # twelfth session: a year before a crisis line, crisis lines with their country code, a parcel
     # number, a count
     neg("the trevor project saved me in 2020, 1-866-488-7386 if anyone needs it"),

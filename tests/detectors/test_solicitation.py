@@ -116,6 +116,15 @@ POSITIVES = [
     pos("dammi pure il tuo numero", ["dammi pure il tuo numero"], S),
     pos("me passa aí seu número", ["me passa aí seu número"], S),
     pos("donne-moi juste ton snap", ["donne-moi juste ton snap"], S),
+    # (u15c, u15d) a question to the room, another place to talk, "ask me for it", a link on request
+    pos("anyone got snap or insta or smth? this site is so slow", ["anyone got snap or insta or smth"], S,
+        Surface.ROOM),
+    pos("gibts nen anderen ort wo wir privater schreiben können?", ["gibts nen anderen ort wo wir privater schreiben"],
+        S),
+    pos("hay otro lugar donde podamos hablar?", ["hay otro lugar donde podamos hablar"], S),
+    pos("no hablo mucho por aquí, mejor pídeme el snap 👻", ["pídeme el snap"], S, Surface.PROFILE),
+    pos("drop a 🙋 if u want the link to our dc, not posting it here bc mods", ["if u want the link to our dc"], S,
+        Surface.ROOM),
     # tenth session: first seen in the u10c set (the languages covered least: 14 of them)
     pos("ребят кто из мск, давайте встретимся в субботу где-нибудь в центре", ["давайте встретимся"], S),
     pos("может созвонимся по дискорду? голосом проще объяснить", ["созвонимся"], S),
@@ -374,6 +383,13 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # fifteenth session: refusals and promises, a private chat of this site, a room's own talk
+    neg("mình 16 tuổi, thích nghe nhạc. không xin zalo hay fb nha, nói ở đây thôi"),
+    neg("Écoutant bénévole. Je ne demanderai jamais ton insta, ton numéro ou ton mail 🙂", Surface.PROFILE),
+    neg("volunteer listener, i will never ask for your socials or number", Surface.PROFILE),
+    neg("can i message u privately on here? like the 1 on 1 chat thing, i dont wanna say this in the group room"),
+    neg("anyone got snap streaks like that lol", Surface.ROOM),
+    neg("the mods said they'll send the details in pms later about the room schedule", Surface.ROOM),
     neg("i asked him for snap and he said no"),
     # twelfth session
     neg("reminder that sharing socials or numbers gets you banned. keep it here"),

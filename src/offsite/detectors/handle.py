@@ -247,7 +247,10 @@ _TIMES = re.compile(r"x\d{1,2}")
 # a small number or a roman numeral after a word: a rank or a level ("gold 3", "legend iv")
 _RANK_NUMBER = re.compile(r"[ \t]+(?:\d{1,2}|i{1,3}|iv|v)\b")
 # never a user name: the start of a link
-_NOT_NAMES = frozenset({"http", "https", "www"})
+_NOT_NAMES = frozenset({"http", "https", "www",
+                        # game modes and servers named after a game: "my minecraft bedwars game"
+                        "bedwars", "skywars", "skyblock", "survival", "creative", "hardcore", "parkour",
+                        "hypixel", "smp", "pvp", "pve", "ranked", "unranked", "casual", "competitive"})
 # Words that never are a handle, even after "ig:" ("ig: yes", "snap? no").
 _FUNCTION = frozenset(
     "a an and are as at be but by can do for from have he her him his how i if im in is it its "

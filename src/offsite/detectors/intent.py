@@ -222,6 +222,13 @@ _NO_OFFER = re.compile(
     # "can we talk somewhere else in the app?", "a private chat ... I mean on here"
     r"|\b(?:somewhere|someplace|anywhere)\s+else\s+(?:in|on)\s+(?:the|this)\s+(?:app|site|platform|website)\b"
     r"|\bi\s+mean\s+(?:on|in)\s+here\b"
+    # "can i message u privately on here?": a private chat of this site
+    r"|\b(?:privately|in private|in dms?|one on one|1 on 1)\s+(?:on|in)\s+here\b"
+    # a promise never to ask: "i will never ask for your insta", "je ne demanderai jamais ton
+    # numéro", "nunca te pediré tu número", "ich werde nie nach deiner nummer fragen"
+    r"|\b(?:never|won'?t ever|will not ever|would never|nunca|jamais|jamás|nie|niemals|mai)\s+(?:\w+\s+){0,2}?"
+    r"(?:ask|demand|request|pedir|pido|pedire|pediré|pedirei|demander|demanderai|demande|fragen|frage|chiedere|chiedero|chiederò|chiedo)\w*\b"
+    r"|\bne\s+(?:te\s+|vous\s+)?(?:demanderai|demande|demanderais)\s+(?:jamais|pas)\b"
     r"|\b(?:you|u)\s+(?:want|could|should|might|can|may)\s+(?:want\s+)?(?:to\s+)?(?:go|try\s+going)\s+for\s+a\s+"
     r"(?:walk|run|jog|swim|drive|bike\s+ride)\b(?![^.!?\n]{0,30}\b(?:with\s+me|together|with\s+us)\b)"
 )
