@@ -13,7 +13,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from tests.pg_support import pg_url
+
+from pg_support import pg_url
 
 ROOT = Path(__file__).resolve().parents[1]
 
