@@ -33,6 +33,7 @@ _ARROWS = r"[\u2190-\u21ff\u25b6\u25ba\u2794-\u27bf\u27f0-\u27ff\u2900-\u297f]\u
 _ARROW = re.compile(_ARROWS)
 #: a character that makes a name handle-shaped ("jane_d", "moon.child", "kai07")
 _MARKED = re.compile(r"[_.0-9]")
+#: a dot between two letters or digits ("giuli.persa"), not one that ends a sentence
 _INNER_DOT = re.compile(r"[a-z0-9]\.[a-z0-9]")
 # After the platform word: optional "id/username", then "is", ":", "=", "-", "(" ...
 _AFTER = re.compile(
@@ -187,9 +188,10 @@ _AT_NAME = re.compile(
 #: names are: letters with "_" or an inner "." ("giuli.persa", "meixiao_0921", "t.o.b.y.r.a.i.n"),
 #: read near a platform word whatever the language around it
 _NAME_TOKEN = re.compile(r"(?<![\w.@/#:'\-])[a-z0-9_][a-z0-9_.]{2,30}[a-z0-9_](?![\w@/'\-]|\.[a-z0-9])")
-#: how far after (before) a platform word such a name is read as its handle, in characters
+#: how far after a platform word such a name is read as its handle, and how far before it the
+#: name and what ties it to the platform word ("ce1este_ on") must fit, in characters
 _SHAPED_AFTER = 48
-_SHAPED_BEFORE = 16
+_SHAPED_BEFORE = 48
 #: a sentence ends between the platform word and the name ("i left insta. anyway, main.py ...")
 _SENTENCE_END = re.compile(r"[.!;\n][ \t\n]|[\u3002\uff01]")
 #: what a name before the platform word is tied to it by ("ce1este_ on twitch")
@@ -528,7 +530,7 @@ class HandleDetector(Detector):
                 if found is not None:
                     yield found
                     break
-            lo = max(0, mention.start - _SHAPED_BEFORE - 32)
+            lo = max(0, mention.start - _SHAPED_BEFORE)
             for match in _NAME_TOKEN.finditer(text, lo, mention.start):
                 if _BEFORE_PLATFORM.match(text[match.end() : mention.start]) is not None:
                     found = self._shaped(joined, match.start(), match.end(), mention)
