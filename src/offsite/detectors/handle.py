@@ -379,14 +379,6 @@ class HandleDetector(Detector):
                                     f"@{name.lstrip('@')}", None)
         if "@" in text:
             yield from self._at_names(joined, mentions, context, seen)
-            for match in _AT_SPACED_NAME.finditer(text):
-                if match.group("name") in self.resources.on_site_mentions \
-                        or match.group("name") in _known_names(context):
-                    continue  # "@ everyone (no space)": the site's own mention, spelled out
-                if (match.start(), match.end("name")) not in seen:
-                    seen.add((match.start(), match.end("name")))
-                    yield Candidate(Kind.HANDLE, joined, match.start(), match.end("name"), "handle.at_no_space",
-                                    0.85, f"@{match.group('name')}", None)
         yield from self._emoji_handles(joined, views.original)
         if cued:
             position = 0
@@ -767,6 +759,9 @@ class HandleDetector(Detector):
     def _at_names(
         self, joined: View, mentions: list[Mention], context: Context, seen: set[tuple[int, int]]
     ) -> Iterator[Candidate]:
+        """@names: with a platform named, in a profile, or in a one-on-one chat; and "@ name (no
+        space)". On-site mentions, the caller's known names and the names a message opens with
+        are people on the site."""
         known = _known_names(context)
         opening = _LEADING_AT_NAMES.match(joined.text) if mentions else None
         leading = opening.end() if opening is not None else -1
@@ -795,6 +790,14 @@ class HandleDetector(Detector):
             elif context.surface == Surface.CHAT or known:
                 yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.at_name",
                                 0.65, f"@{name}", None)
+        for match in _AT_SPACED_NAME.finditer(joined.text):
+            name = match.group("name")
+            if name in self.resources.on_site_mentions or name in known:
+                continue  # "@ everyone (no space)": the site's own mention, spelled out
+            if (match.start(), match.end("name")) not in seen:
+                seen.add((match.start(), match.end("name")))
+                yield Candidate(Kind.HANDLE, joined, match.start(), match.end("name"), "handle.at_no_space",
+                                0.85, f"@{name}", None)
 
 
 def _known_names(context: Context) -> set[str]:

@@ -118,7 +118,9 @@ _WEAK_PHONE_WORDS = frozenset({"number", "numbers", "num", "no", "nr", "digits",
 _NOT_PHONE_WORDS = re.compile(
     r"\b(?:ssn|ssns|ssid|social security|security number|passport|passportnumber|account|acct|"
     r"routing|licen[cs]e|itin|tin|card|iban|aadhaar|resident|refugee|order|tracking|invoice|"
-    r"serial|isbn|zip|postal|postcode|nric|fin|pan|policy|case|ticket|reference|ref|police report|report number|report no|report nr|report id|incident number|incident no|crime number|crime reference|pedido|encomenda|commande|"
+    r"serial|isbn|zip|postal|postcode|nric|fin|pan|policy|case|ticket|reference|ref|pedido|encomenda|commande|"
+    r"police report|report number|report no|report nr|report id|incident number|incident no|crime number|"
+    r"crime reference|"
     r"bestellung|bestelnummer|ordine|protocolo|protocollo|protokoll|protocol|rastreio|seguimiento|"
     r"waybill|awb|roll|induk|nisn|candidate|matric|matriculation|nin|jamb|admission|enrol?lment|"
     r"prescription|refill|fecha|datum|rx|nre|ricetta|receta|rezept|expediente|aktenzeichen|reclamacion|codice|bestellnummer|"
@@ -723,16 +725,20 @@ class PhoneDetector(Detector):
         that names or qualifies it ("SNS 24 (808 24 24 24)", "0800 111 0 111 24/7")."""
         if len(groups) < 3:
             return False
-        crisis = self.resources.crisis_numbers
         for rest in (groups[1:], groups[:-1]):
             digits = "".join(g.digits for g in rest)
-            if len(digits) >= 6 and (digits in crisis or digits.lstrip("0") in crisis):
+            if len(digits) >= 6 and self._crisis_digits(digits):
                 return True
         return False
 
+    def _crisis_digits(self, digits: str) -> bool:
+        """True when ``digits`` are a crisis line's, with or without leading zeros."""
+        crisis = self.resources.crisis_numbers
+        return digits in crisis or digits.lstrip("0") in crisis
+
     def _is_crisis(self, digits: str, text: str, end: int) -> bool:
         crisis = self.resources.crisis_numbers
-        if digits in crisis or digits.lstrip("0") in crisis:
+        if self._crisis_digits(digits):
             return True
         if digits.startswith("1") and digits[1:] in crisis:
             return True
