@@ -12,6 +12,12 @@ from ._support import check_negative, check_positive, neg, pos
 A = Kind.ADDRESS
 
 POSITIVES = [
+    # sixteenth session (u16a): addresses in Chinese, Japanese and Korean (block numbers, a road's number)
+    pos("\u3046\u3061\u306e\u4f4f\u6240\u306f\u4e16\u7530\u8c37\u533a\u685c\u65b0\u753a2-14-3\u3060\u3088\u3001\u8fd1\u3044\u4eba\u3044\u305f\u3089\u4f1a\u304a\u3046\u3088",
+        ["\u4e16\u7530\u8c37\u533a\u685c\u65b0\u753a2-14-3"], A),
+    pos("\u6e0b\u8c37\u533a\u9053\u7384\u57421\u4e01\u76ee2\u756a3\u53f7\u306b\u6765\u3066", ["\u6e0b\u8c37\u533a\u9053\u7384\u57421\u4e01\u76ee2\u756a3\u53f7"], A),
+    pos("\u6211\u5bb6\u5728\u5317\u4eac\u5e02\u671d\u9633\u533a\u5efa\u56fd\u8def88\u53f7", ["\u5317\u4eac\u5e02\u671d\u9633\u533a\u5efa\u56fd\u8def88\u53f7"], A),
+    pos("\uc11c\uc6b8\uc2dc \uac15\ub0a8\uad6c \ud14c\ud5e4\ub780\ub85c 123 \uc73c\ub85c \uc640", ["\uac15\ub0a8\uad6c \ud14c\ud5e4\ub780\ub85c 123"], A),
     # twelfth session (u12a, u12c): what3words, coordinates, street corners, an address after "i live"
     pos("what3words ///filled.count.soap, see u there at 5", ["///filled.count.soap"], A),
     pos("gps pin: 40.7411, -73.9897, i'm there every day at lunch", ["40.7411, -73.9897"], A),
@@ -83,6 +89,10 @@ NEGATIVES = [
     neg("please don't post your address here", Surface.ROOM),
     neg("Die Straße 5 mal überqueren"),
     neg("my weg 12 times"),
+    # a ward and a score, a ward and years, "by bus" in Korean
+    neg("\u6e0b\u8c37\u533a\u30673-2\u3067\u52dd\u3063\u305f"),
+    neg("\u4e16\u7530\u8c37\u533a\u306b\u4f4f\u3093\u3067\u308b\u30012-3\u5e74\u524d\u304b\u3089"),
+    neg("\ubc84\uc2a4\ub85c 10\ubd84 \uac78\ub824"),
 ]
 
 

@@ -12,6 +12,10 @@ from ._support import check_negative, check_positive, guard, neg, pos
 H = Kind.HANDLE
 
 POSITIVES = [
+    # sixteenth session (u16a): a Polish case ending on the platform's name, "arroba" for "@"
+    pos("dodajcie mnie na snapie: kasia.wrzos \U0001f495", ["kasia.wrzos"], H),
+    pos("\U0001f48c pra falar comigo fora daqui: ig arroba gabi ponto lua ponto 03", ["gabi ponto lua ponto 03"], H,
+        Surface.PROFILE),
     # fifteenth session (u13d, u15a, u15b): a name shaped as only user names are, near a platform
     # word in any language; platform emoji with an arrow; "@ name (no space)"
     pos("teamspeak or discord whichever u have, mine is grimoire_g on both", ["grimoire_g"], H),

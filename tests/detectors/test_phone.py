@@ -136,9 +136,20 @@ POSITIVES = [
         ["novecentos e dezanove, duzentos e trinta e quatro, quinhentos e sessenta e sete"], P),
     pos("mój numer: pięćset jeden, dwieście trzydzieści, czterysta dziewięćdziesiąt osiem",
         ["pięćset jeden, dwieście trzydzieści, czterysta dziewięćdziesiąt osiem"], P),
+    # counting aloud, then a number of its own: still a phone number
+    pos("one two three four five six seven, 555 0192", ["one two three four five six seven, 555 0192"], P),
 ]
 
 NEGATIVES = [
+    # sixteenth session (u16a, u16b): counting aloud, a year range with an en dash, opening hours
+    # with dots, a year after "since" in a bio, a game seed, the local part of a vanity crisis line
+    neg("i counted the tiles on my ceiling. one two three four five six seven eight nine ten... 212 of them"),
+    neg("dad, veteran (2004\u20132012, two deployments). Vets: call 988 and press 1. that line saved me."),
+    neg("pendengar \U0001f33c | 25 th | bandung | online jam 19.00-22.00 WIB | maaf, gak bisa kasih nomor wa", Surface.PROFILE),
+    neg("\u00e9coutant depuis 2019 \u2022 600 discussions \u2022 fuseau UTC+1 \u2022 fan de th\u00e9", Surface.PROFILE),
+    neg("luisteraar sinds 2022 \u2022 400 gesprekken \u2022 tijdzone CET", Surface.PROFILE),
+    neg("the minecraft seed was -1882789133 and the world was so pretty"),
+    neg("au qu\u00e9bec c'est le 1 866 APPELLE (277-3553), je l'ai trouv\u00e9 sur le site du gouvernement"),
     # fifteenth session (u15b): a crisis line beside a number that names it, a report number
     neg("portugal · se estiveres em crise liga para o SNS 24 (808 24 24 24) ou 112", Surface.PROFILE),
     neg("kids & jugendliche: nummer gegen kummer 116 111 · eltern: 0800 111 0 550", Surface.PROFILE),

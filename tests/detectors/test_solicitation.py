@@ -18,6 +18,17 @@ from ._support import check_negative, check_positive, neg, pos
 S = Kind.SOLICITATION
 
 POSITIVES = [
+    # sixteenth session (u16a, u16b): a group on a service proposed or made for the people here,
+    # Arabic "give me your number", Portuguese "let's go to private", Polish plural "add me"
+    pos("ho fatto un gruppo su telegram per noi, cercate 'notti insonni ita'", ["ho fatto un gruppo su telegram per noi"], S),
+    pos("kunnen we niet gewoon een groepsapp maken? dan kunnen we ook overdag praten",
+        ["kunnen we niet gewoon een groepsapp maken"], S),
+    pos("lass uns eine whatsapp-gruppe machen", ["lass uns eine whatsapp-gruppe"], S),
+    pos("let's make a group chat so we can talk every day", ["let's make a group chat"], S),
+    pos("\u0645\u0645\u0643\u0646 \u062a\u0639\u0637\u064a\u0646\u064a \u0631\u0642\u0645\u0643 \u0639\u0644\u0649 \u0627\u0644\u0648\u0627\u062a\u0633\u061f",
+        ["\u062a\u0639\u0637\u064a\u0646\u064a \u0631\u0642\u0645\u0643"], S),
+    pos("vamo pro privado no insta, aqui \u00e9 muito vigiado mano", ["vamo pro privado"], S),
+    pos("dodajcie mnie na snapie", ["dodajcie mnie na snapie"], S),
     pos("dm for snap", ["dm for snap"], S),
     pos("snap on req", ["snap on req"], S),
     # twelfth session (u12a, u12c, u11b, u10b and a table of the six usual requests in 27 languages)
@@ -383,6 +394,12 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # sixteenth session: someone else trying to add the writer; groups made with one's own people
+    neg("my ex keeps making new snap accounts to add me. 6 accounts so far. i block every single one"),
+    neg("someone tried to add me on snap lol, blocked"),
+    neg("mi hermana hizo un grupo de whatsapp con la familia"),
+    neg("ho fatto un gruppo su whatsapp con i miei compagni di classe"),
+    neg("vamos pro shopping amanha"),
     # fifteenth session: refusals and promises, a private chat of this site, a room's own talk
     neg("mình 16 tuổi, thích nghe nhạc. không xin zalo hay fb nha, nói ở đây thôi"),
     neg("Écoutant bénévole. Je ne demanderai jamais ton insta, ton numéro ou ton mail 🙂", Surface.PROFILE),

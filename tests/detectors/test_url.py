@@ -48,6 +48,10 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # sixteenth session: the word after the suffix elided ("io l'ho"), a grief-support site
+    neg("se siete in italia, telefono amico 02 2327 2327, \u00e8 gratuito e anonimo. io l'ho chiamato ieri"),
+    neg("ricordate: niente numeri o social qui, \u00e8 la regola del sito. io l'ho imparato a mie spese"),
+    neg("I'm 52, widowed in 2021 after 28 years of marriage. A resource I love: griefshare.org"),
     # eleventh session: a sentence ends with a dot, the next begins with a word that is a suffix
     neg("Telefono Amico 02 2327 2327, chiamateli se state male, sono gentilissimi. io li ho chiamati due volte"),
     neg("snapchat is gone. instagram is gone. me? thriving."),

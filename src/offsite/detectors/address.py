@@ -69,6 +69,16 @@ _TYPE_FIRST = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+# Addresses in Chinese, Japanese and Korean, where the street is named before its number and no
+# word for "street" stands alone: a ward or city and a block number ("世田谷区桜新町2-14-3",
+# "渋谷区道玄坂1丁目2番3号"), a road and its number ("建国路88号"), a Korean road address after its
+# district ("강남구 테헤란로 123"). The numbers make it a place to find someone, not a place named.
+_CJK_ADDRESS = re.compile(
+    r"[\u4e00-\u9fff\u30a0-\u30ff]{1,6}[市区町村郡][\u4e00-\u9fff\u30a0-\u30ff]{0,8}?"
+    r"\d{1,4}(?:丁目|[-\uff0d\u2010\u2212\u30fc])\d{1,4}(?:番地?|[-\uff0d\u2010\u2212\u30fc])?(?:\d{1,4}号?)?"
+    r"|[\u4e00-\u9fff]{1,8}[路街巷弄]\d{1,5}[号號]"
+    r"|[\uac00-\ud7af]{1,5}[시구군][ \t]+[\uac00-\ud7af]{1,10}(?:로|길)[ \t]?\d{1,4}(?:-\d{1,4})?"
+)
 # "Top 10 Songs Way ...", "my 2 Best Friends Drive ...": a count, not a house number
 _COUNT_WORDS = frozenset(
     "top my the these those only about over under all of in for with and "
@@ -147,6 +157,9 @@ class AddressDetector(Detector):
         shapes = self._shapes.candidates(original)
         if not shapes.isdisjoint((_W3W, _COORDS, _CORNER)):
             yield from self._places(original, views.norm, shapes)
+        if not original.isascii():
+            for match in _CJK_ADDRESS.finditer(original):
+                yield self._at(views.norm, match.start(), match.end(), "address.cjk_block", 0.8, match.group())
         if shapes.isdisjoint((_STREET, _TYPE_FIRST_SHAPE)):
             return  # neither address pattern can match anywhere (cheaper than the gates below)
         if _DIGIT.search(original) is None:

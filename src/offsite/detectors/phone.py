@@ -84,7 +84,12 @@ _MASKS = re.compile(
             r"(?<![\d.\-/])(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])(?P<datesep>[-/.])(?:19|20)?\d\d(?!\d)"
             r"(?!(?P=datesep)\d)",
             r"\b(?:19|20)\d\d-?(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?=\s+\d\d(?::|\b))",
-            r"\b(?:19|20)\d\d\s?[-/]\s?(?:19|20)\d\d\b",  # year ranges
+            r"\b(?:19|20)\d\d\s?[-/\u2013\u2014]\s?(?:19|20)\d\d\b",  # year ranges
+            # opening hours written with dots ("online jam 19.00-22.00", "9.30 - 17.00")
+            r"(?<![\d.])(?:[01]?\d|2[0-3])\.[0-5]\d\s?[-\u2013\u2014]\s?(?:[01]?\d|2[0-4])\.[0-5]\d(?![\d.])",
+            # a year after "since" ("listening since 2019 • 600 chats", "desde 2020", "seit 2018")
+            r"(?:(?<=since )|(?<=depuis )|(?<=desde )|(?<=sinds )|(?<=seit )|(?<=dal )|(?<=dall'anno )|(?<=od )"
+            r"|(?<=sejak )|(?<=sedan )|(?<=siden ))(?:19|20)\d\d(?!\d)",
             r"(?<![\d\-./])\d{1,2}/\d{1,2}(?![\d/.])",  # fractions and day/month
             r"(?<![\d.,\-])\d{1,4}[.,]\d{1,2}\b(?![.,\-]\d)",  # decimals
             r"(?<![\d.,\-])\d{1,3}\.\d{3}\b(?![.,\-\d]|\s\d)",  # decimals with three places
@@ -119,7 +124,7 @@ _NOT_PHONE_WORDS = re.compile(
     r"\b(?:ssn|ssns|ssid|social security|security number|passport|passportnumber|account|acct|"
     r"routing|licen[cs]e|itin|tin|card|iban|aadhaar|resident|refugee|order|tracking|invoice|"
     r"serial|isbn|zip|postal|postcode|nric|fin|pan|policy|case|ticket|reference|ref|pedido|encomenda|commande|"
-    r"police report|report number|report no|report nr|report id|incident number|incident no|crime number|"
+    r"seed|world seed|police report|report number|report no|report nr|report id|incident number|incident no|crime number|"
     r"crime reference|"
     r"bestellung|bestelnummer|ordine|protocolo|protocollo|protokoll|protocol|rastreio|seguimiento|"
     r"waybill|awb|roll|induk|nisn|candidate|matric|matriculation|nin|jamb|admission|enrol?lment|"
@@ -207,6 +212,18 @@ def _hard_break(sep: str, left: str, right: str, cued: bool = False) -> bool:
     if sep.strip() == "|" and sep != "|" and (_YEAR.fullmatch(left) or _YEAR.fullmatch(right)):
         return True  # "in recovery since 2021 | 988 if you need it": a spaced bar after a year divides
     return False
+
+
+def _counts_up(groups: list[_Group]) -> bool:
+    """True when a run opens by counting aloud, one up at a time ("one two three four five six
+    seven eight nine ten... 212 of them"): five small numbers or more, each one more than the last,
+    and too few digits after them for a phone number of their own."""
+    steps = 0
+    for a, b in itertools.pairwise(groups):
+        if len(a.digits) > 2 or len(b.digits) > 2 or int(b.digits) != int(a.digits) + 1:
+            break
+        steps += 1
+    return steps >= 4 and sum(len(g.digits) for g in groups[steps + 1:]) < 7
 
 
 class PhoneDetector(Detector):
@@ -556,7 +573,7 @@ class PhoneDetector(Detector):
             return None  # "since 2021 · 500+ chats": a count ("500+"), not the end of a number
         if digits == "8675309" and not spelled:
             return None  # "867-5309", the song
-        counting = digits in _COUNTING and not cued and (
+        counting = (digits in _COUNTING or _counts_up(groups)) and not cued and (
             spelled or all(len(g.digits) <= 2 for g in groups)
             # "1 2 3 4 5 6 7 8 9 10": single digits typed apart (the joined view glued them)
             or len(_SINGLE_DIGIT.findall(views.original, *view.to_original(start, end))) >= 5

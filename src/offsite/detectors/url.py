@@ -59,7 +59,8 @@ _HOST_CACHE = 4096
 
 # a dot with a space after it, and a sentence going on after what would be the suffix
 _DOT_SPACE = re.compile(r"\.[ \t]")
-_WORDS_GO_ON = re.compile(r"[ \t]+[^\W\d_]{2,}[ \t]+[^\W\d_]")
+# (the next word may be elided: "io l'ho chiamato", "je l'ai vu")
+_WORDS_GO_ON = re.compile(r"[ \t]+(?:[^\W\d_]{2,}|[^\W\d_]['\u2019][^\W\d_]+)[ \t]+[^\W\d_]")
 
 
 class UrlDetector(Detector):
