@@ -12,6 +12,14 @@ from ._support import check_negative, check_positive, guard, neg, pos
 H = Kind.HANDLE
 
 POSITIVES = [
+    # (u16c, u16d) a name to search for on a service; a Supercell player tag; "lowkey:" before the name;
+    # spelled underscore in German; a Turkish case ending on the platform's name
+    pos("writer, sad poetry, 16 | search 'piaoceans' on tumblr, my ask box is open", ["piaoceans"], H, Surface.PROFILE),
+    pos("\u043c\u043e\u0439 \u0442\u0435\u0433 #2PQLVY8J, \u0434\u043e\u0431\u0430\u0432\u043b\u044f\u0439\u0442\u0435", ["#2PQLVY8J"], H),
+    pos("clash royale tag #2PQ9LYG0 lets be clanmates", ["#2PQ9LYG0"], H),
+    pos("anyway ur really easy to talk to, snap me lowkey: rxinyday.x, i'm up late most nights", ["rxinyday.x"], H),
+    pos("Auf Insta: katrin punkt vogel unterstrich 84", ["katrin punkt vogel unterstrich 84"], H),
+    pos("instagramdan yazsana bana, kullan\u0131c\u0131 ad\u0131m ayse.kaya.34", ["ayse.kaya.34"], H),
     # sixteenth session (u16a): a Polish case ending on the platform's name, "arroba" for "@"
     pos("dodajcie mnie na snapie: kasia.wrzos \U0001f495", ["kasia.wrzos"], H),
     pos("\U0001f48c pra falar comigo fora daqui: ig arroba gabi ponto lua ponto 03", ["gabi ponto lua ponto 03"], H,
@@ -165,6 +173,11 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # (u16d) a room member addressed after an interjection; topics searched on video sites; a hashtag
+    neg("jaja @Mateo_22 yo tambi\u00e9n qued\u00e9 en platino 2 en valorant esta temporada", Surface.ROOM),
+    neg("search 'grounding' on youtube, it helps"),
+    neg("search 'anxiety' on tiktok and you get the worst advice"),
+    neg("my tag is #blessed lol"),
     # fifteenth session (u15a): a room message speaks to the @names it opens with, whatever
     # service it then talks about
     neg("@SunnyBee omg the new instagram update is so bad, i cant find my drafts anymore", Surface.ROOM),

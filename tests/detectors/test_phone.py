@@ -141,6 +141,7 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("Hypertension at 41 (160/100 at diagnosis \U0001f643). Work stress is real.", Surface.PROFILE),
     # sixteenth session (u16a, u16b): counting aloud, a year range with an en dash, opening hours
     # with dots, a year after "since" in a bio, a game seed, the local part of a vanity crisis line
     neg("i counted the tiles on my ceiling. one two three four five six seven eight nine ten... 212 of them"),

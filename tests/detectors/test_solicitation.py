@@ -18,6 +18,16 @@ from ._support import check_negative, check_positive, neg, pos
 S = Kind.SOLICITATION
 
 POSITIVES = [
+    # (u16c) meeting in person proposed in German, Portuguese and French; how to find the writer on
+    # a service named before; "continuar no direct"
+    pos("wer aus m\u00fcnchen kommt: treffen wir uns samstag im englischen garten am chinesischen turm? 14 uhr",
+        ["treffen wir uns"], S, Surface.ROOM),
+    pos("quem \u00e9 de lisboa, e se nos encontr\u00e1ssemos no caf\u00e9 a brasileira no chiado, sexta \u00e0s 18h?",
+        ["nos encontr\u00e1ssemos"], S, Surface.ROOM),
+    pos("on se voit samedi au parc ?", ["on se voit samedi"], S),
+    pos("Separado, 2 peques, Sevilla. Subo mis rutas en bici a strava, b\u00fascame como Paco Ruiz Bici",
+        ["strava, b\u00fascame como"], S, Surface.PROFILE),
+    pos("bora continuar no direct? aqui fica caindo toda hora", ["bora continuar no direct"], S),
     # sixteenth session (u16a, u16b): a group on a service proposed or made for the people here,
     # Arabic "give me your number", Portuguese "let's go to private", Polish plural "add me"
     pos("ho fatto un gruppo su telegram per noi, cercate 'notti insonni ita'", ["ho fatto un gruppo su telegram per noi"], S),
@@ -267,7 +277,6 @@ POSITIVES = [
     # eighth session: first seen in the u8c set (teens, gaming)
     pos("code ami switch SW-2290-4471-0386, on joue ?", ["SW-2290-4471-0386"], S),
     pos("uid genshin 731920554, aggiungimi!", ["uid genshin 731920554"], S),
-    pos("clash royale tag #2PQ9LYG0 lets be clanmates", ["clash royale tag #2PQ9LYG0"], S),
     pos("facciamo una videochiamata stasera?", ["facciamo una videochiamata"], S),
     pos("¿hacemos una videollamada más tarde?", ["hacemos una videollamada"], S),
     pos("on fait un appel vidéo ce soir ?", ["on fait un appel"], S),
@@ -394,6 +403,8 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("meine oma und ich treffen uns jeden sonntag"),
+    neg("lass uns mal sehen, was der arzt sagt"),
     # sixteenth session: someone else trying to add the writer; groups made with one's own people
     neg("my ex keeps making new snap accounts to add me. 6 accounts so far. i block every single one"),
     neg("someone tried to add me on snap lol, blocked"),

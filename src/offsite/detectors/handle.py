@@ -50,7 +50,7 @@ _AFTER = re.compile(
     r"|是|는|은"
     rf"|=>|\(|\[|\"|\u00bb|~|{_ARROWS})?"
     # "my kik is literally just fernbrook"
-    r"(?:[ \t]*(?:literally|just|simply|actually|still|now|like)(?=[ \t])){0,2}"
+    r"(?:[ \t]*(?:literally|just|simply|actually|still|now|like|lowkey|highkey)(?:[ \t]*:)?(?=[ \t])){0,2}"
     rf"{_GAP}(?P<open>[(\[\"'\u2018\u201c]?)[ \t]*(?:@[ \t]+(?=[a-z0-9_])|\$(?=[a-z]))?"
     rf"(?P<handle>{_HANDLE})"
 )
@@ -102,12 +102,14 @@ _BEFORE = re.compile(
 # A handle spelled with its separators in words: "jane underscore doe", "moon dot child".
 _SPELLED_SEPARATOR = re.compile(
     # " dot ", " (dot) ", and bracketed without spaces: "emo(dot)prince", "jane[dot]doe"
-    r"(?:[ \t]+[(\[]?|[(\[])(?P<sep>underscore|under score|dot|period|dash|hyphen|punto|ponto|point|punkt|guion bajo|tiret)"
+    r"(?:[ \t]+[(\[]?|[(\[])(?P<sep>underscore|under score|dot|period|dash|hyphen|punto|ponto|point|punkt|guion bajo|tiret bas|tiret"
+    r"|unterstrich|bindestrich|trattino basso|trattino|underline)"
     r"(?:[)\]][ \t]*|[ \t]+)(?P<part>[a-z0-9]+)"
 )
 _SEPARATOR_CHAR = {"underscore": "_", "under score": "_", "guion bajo": "_", "dot": ".", "period": ".",
                    "punto": ".", "ponto": ".", "point": ".", "punkt": ".", "dash": "-", "hyphen": "-",
-                   "tiret": "-"}
+                   "tiret": "-", "tiret bas": "_", "unterstrich": "_", "bindestrich": "-", "trattino basso": "_",
+                   "trattino": "-", "underline": "_"}
 _LOOKALIKE_FORM = re.compile(
     r"MATHEMATICAL|FULLWIDTH|SQUARED|CIRCLED|PARENTHESIZED|REGIONAL INDICATOR|SMALL CAPITAL|SUBSCRIPT"
     r"|SUPERSCRIPT|MODIFIER LETTER|NEGATIVE"
@@ -137,6 +139,21 @@ _NAME_AFTER_CUE = re.compile(
     r"(?P<handle>#?(?=[a-z0-9_])[a-z0-9_]{0,28}[._0-9][a-z0-9_.]{0,28}(?<=[a-z0-9_])(?:#[a-z0-9]{2,6})?)"
     r"(?![a-z0-9_.@-])"
 )
+# a player tag of Supercell's games (Clash Royale, Brawl Stars, Clash of Clans) after a word for "tag":
+# "#" and six to ten characters of the fourteen those tags are made of
+_GAME_TAG = re.compile(
+    r"(?<![a-z0-9])(?:tag|tags|\u0442\u0435\u0433|\u0442\u044d\u0433|etiqueta)(?![a-z0-9])[^.!?\n#]{0,20}?"
+    r"(?P<tag>#[0289pylqgrjcuv]{6,10})(?![a-z0-9])"
+)
+# "search 'piaoceans' on", "look up lunaverde_ on", "busca a lunaverde en", "cerca lunaverde su": one
+# name (quoted or not) to search for, right before the platform's name
+_SEARCH_NAME_BEFORE = re.compile(
+    r"(?<![a-z])(?:search|look up|find|busca|buscame|búscame|cerca|cercami|such|suche|sucht|procura|procure)"
+    r"[ \t]+(?:for[ \t]+|up[ \t]+|a[ \t]+|por[ \t]+|nach[ \t]+)?(?P<quote>[\"'\u2018\u201c])?(?P<name>[a-z0-9_.]{3,30})[\"'\u2019\u201d]?"
+    r"[ \t]+(?:on|in|en|su|auf|bei|no|na|em|sur)[ \t]+\Z"
+)
+#: services people search for topics on, not for people
+_TOPIC_SERVICES = frozenset({"youtube", "spotify", "pinterest", "reddit", "soundcloud", "goodreads", "letterboxd"})
 # shaped like a user name: letters with a dot or an underscore ("jordyn.bby"), letters and at least two
 # digits ("kuyagwapo69"; not "a4" in "mine's a 4"), or a numeric id of six digits or more
 _SHAPED_NAME = re.compile(
@@ -211,7 +228,8 @@ _AT_SPACED_NAME = re.compile(
 #: the @names a room or chat message opens with: the people it speaks to, on the site
 #: ("@Nina why does everyone have snapchat streaks", "hey @sam, @jo and @kit: ...")
 _LEADING_AT_NAMES = re.compile(
-    r"\s*(?:(?:hi|hey|hello|yo|ok|okay|omg|lol|aw+|oh|ugh|thanks|thank you|ty|hola|oi|ciao|salut|hallo)[ ,!]+)?"
+    r"\s*(?:(?:hi|hey|hello|yo|ok|okay|omg|lol|lmao|aw+|oh|ugh|thanks|thank you|ty|hola|oi|ciao|salut|hallo"
+    r"|ja(?:ja)+|je(?:je)+|ha(?:ha)+|k{3,}|wait|bro|sis|yes|yeah|same|si|s\u00ed|oui|ja|exacto|exactly)[ ,!]+)?"
     r"(?:@[a-z0-9_](?:[a-z0-9_.]{0,29}[a-z0-9_])?(?:[ \t]*(?:,|&|\+|and|y|e|et|und)?[ \t]*))+"
 )
 #: what ties a leading @name to the platform named right after it ("@jane on insta", "@jane (ig)",
@@ -318,6 +336,11 @@ class HandleDetector(Detector):
                 seen.add((native.start, native.end))
                 yield native
         mentions = [m for m in mentions if m.platform.id not in ("email", "phone")]
+        if "search" in text or "busca" in text or "cerca" in text or "such" in text or "procur" in text:
+            for searched in self._searched_on(mentions, joined):
+                if (searched.start, searched.end) not in seen:
+                    seen.add((searched.start, searched.end))
+                    yield searched
         for near in self._shaped_near(mentions, joined):
             if (near.start, near.end) not in seen:
                 seen.add((near.start, near.end))
@@ -396,6 +419,12 @@ class HandleDetector(Detector):
                 seen.add((cue.start("handle"), cue.end("handle")))
                 yield Candidate(Kind.HANDLE, joined, cue.start("handle"), cue.end("handle"),
                                 "handle.after_id_or_add", 0.75, f"@{name}", None)
+        if "#" in text and ("tag" in text or "\u0442\u0435\u0433" in text):
+            # "мой тег #2PQLVY8J, добавляйте", "player tag #9YV2QLC8": a Supercell game's player tag,
+            # written only in its own alphabet (a hashtag of ordinary words does not fit it)
+            for match in _GAME_TAG.finditer(text):
+                yield Candidate(Kind.HANDLE, joined, match.start("tag"), match.end("tag"), "handle.game_tag", 0.8,
+                                f"tag:{match.group('tag')}", None)
         if "live:" in text:
             for match in _SKYPE_LIVE_ID.finditer(text):
                 yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.skype_live_id", 0.85,
@@ -502,6 +531,25 @@ class HandleDetector(Detector):
         # "I N S T A G R A M ruined my self esteem": capitals spaced out are emphasis, not disguise
         compact = SPACED_SEPARATOR.sub("", typed)
         return not (compact.isupper() and compact.lower() == word)
+
+    def _searched_on(self, mentions: list[Mention], joined: View) -> Iterator[Candidate]:
+        """A name to search for on a platform named right after it ("search 'piaoceans' on tumblr",
+        "cerca lunaverde su insta"): a user name, unless it is an ordinary word (a topic to look up)."""
+        text = joined.text
+        for mention in mentions:
+            match = _SEARCH_NAME_BEFORE.search(text, max(0, mention.start - 60), mention.start)
+            if match is None:
+                continue
+            name = match.group("name").strip(".")
+            shaped = any(c in "._" or c.isdigit() for c in name)
+            quoted = match.group("quote") is not None
+            # an unshaped name counts only quoted; nothing counts on a service of videos or music,
+            # where people search for topics ("search 'box_breathing' on youtube")
+            if len(name) < 3 or name in self.resources.lexicon.common_words or name in _FUNCTION \
+                    or mention.platform.id in _TOPIC_SERVICES or not (shaped or (quoted and len(name) >= 6)):
+                continue
+            yield Candidate(Kind.HANDLE, joined, match.start("name"), match.start("name") + len(name),
+                            "handle.search_on_platform", 0.8, f"{mention.platform.id}:{name}", mention.platform.id)
 
     def _shaped_near(self, mentions: list[Mention], joined: View) -> Iterator[Candidate]:
         """Names shaped as only user names are, in the same sentence right after a platform word

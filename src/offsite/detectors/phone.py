@@ -91,6 +91,8 @@ _MASKS = re.compile(
             r"(?:(?<=since )|(?<=depuis )|(?<=desde )|(?<=sinds )|(?<=seit )|(?<=dal )|(?<=dall'anno )|(?<=od )"
             r"|(?<=sejak )|(?<=sedan )|(?<=siden ))(?:19|20)\d\d(?!\d)",
             r"(?<![\d\-./])\d{1,2}/\d{1,2}(?![\d/.])",  # fractions and day/month
+            # blood pressure ("160/100 at diagnosis", "bp 135/85")
+            r"(?<![\d\-./])(?:[89]\d|1\d\d|2[0-4]\d)/(?:[4-9]\d|1[0-4]\d)(?![\d/.])",
             r"(?<![\d.,\-])\d{1,4}[.,]\d{1,2}\b(?![.,\-]\d)",  # decimals
             r"(?<![\d.,\-])\d{1,3}\.\d{3}\b(?![.,\-\d]|\s\d)",  # decimals with three places
             r"(?<![\d.,\-])\d{1,3}[.,]\d{5,}(?![.,\-\d])",  # long decimals ("3.14159265")
