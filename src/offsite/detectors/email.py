@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from offsite.detectors.base import Candidate, Detector
 from offsite.models import Context, Kind
 from offsite.normalize import View, Views
+from offsite.resources import Resources
 from offsite.spans import SpanSet
 from offsite.wordtrie import trie_alternation
 
@@ -108,6 +109,14 @@ _LITERAL_AT = (_AT_SIGN, _ESCAPED_AT)  # an "@", typed or escaped
 # unlike a spaced-out one ("jane at gmail . com").
 _SENTENCE_DOT = re.compile(r"(?<=[^\s.])\.[ \t]+")
 _AT_WORD = re.compile(rf"\b{_AT_TRIE}\b|\b(?:{_AT_BEFORE_PROVIDER})(?=[ \t]+(?:{_PROVIDER_WORDS})\b)")
+# What must follow a spelled "at" of one word for either spelled pattern to match there: a domain
+# label and a dot (spelled or typed), a closing bracket ("(at)"), or a mail provider's name. Most
+# spelled "at"s are the word ("at school", "at 3am"): this one anchored look spares the two long
+# patterns there.
+_SPELLED_AT_TAIL = re.compile(
+    rf"[ \t]*(?:{_CLOSE}[ \t]*|[\u2013\u2014~*\-][ \t]*)?(?:{_SPLIT_PROVIDER}|{_LABEL}){_DOT}"
+    rf"|[ \t]*{_CLOSE}|[ \t]+(?:(?:{_PROVIDER_WORDS}|proton)\b|{_SPLIT_PROVIDER})"
+)
 
 MAIL_PROVIDERS = frozenset(
     "gmail googlemail hotmail outlook live msn yahoo ymail icloud me aol proton protonmail pm "
@@ -187,9 +196,16 @@ class EmailDetector(Detector):
 
     name = "email"
 
+    def __init__(self, resources: Resources) -> None:
+        super().__init__(resources)
+        # one compiled scan says whether a text can hold an "@", a spelled "at" or a provider's
+        # name at all (three messages in four hold none; the search below costs four times more)
+        self._anchors = self.prefilter((_PREFILTER,), whole_text=True)
+
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """Address-shaped spans on the ``joined`` view."""
-        if not _PREFILTER.search(views.norm.text):
+        norm = views.norm.text
+        if not self._anchors.candidates(norm) or not _PREFILTER.search(norm):
             return
         view = views.joined
         text = view.text
@@ -214,6 +230,9 @@ class EmailDetector(Detector):
                 # here would begin inside an address already found (and be refused)
             if anchor.re not in _LITERAL_AT and text[start:pos].strip() in _STOP_LOCAL:
                 continue  # "email me at mike dot t at outlook": "me at ..." claims nothing
+            if anchor.re is _AT_WORD and " " not in anchor.group() and "-" not in anchor.group() \
+                    and _SPELLED_AT_TAIL.match(text, anchor.end()) is None:
+                continue  # (an "at" of several words may match shorter: those are tried in full)
             if anchor.re is _PREPOSITION_AT:
                 patterns: tuple[re.Pattern[str], ...] = (_EMAIL_PREPOSITION,)
             else:
