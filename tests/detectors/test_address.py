@@ -13,11 +13,11 @@ A = Kind.ADDRESS
 
 POSITIVES = [
     # sixteenth session (u16a): addresses in Chinese, Japanese and Korean (block numbers, a road's number)
-    pos("\u3046\u3061\u306e\u4f4f\u6240\u306f\u4e16\u7530\u8c37\u533a\u685c\u65b0\u753a2-14-3\u3060\u3088\u3001\u8fd1\u3044\u4eba\u3044\u305f\u3089\u4f1a\u304a\u3046\u3088",
+    pos("うちの住所は世田谷区桜新町2-14-3だよ、近い人いたら会おうよ",
         ["\u4e16\u7530\u8c37\u533a\u685c\u65b0\u753a2-14-3"], A),
-    pos("\u6e0b\u8c37\u533a\u9053\u7384\u57421\u4e01\u76ee2\u756a3\u53f7\u306b\u6765\u3066", ["\u6e0b\u8c37\u533a\u9053\u7384\u57421\u4e01\u76ee2\u756a3\u53f7"], A),
-    pos("\u6211\u5bb6\u5728\u5317\u4eac\u5e02\u671d\u9633\u533a\u5efa\u56fd\u8def88\u53f7", ["\u5317\u4eac\u5e02\u671d\u9633\u533a\u5efa\u56fd\u8def88\u53f7"], A),
-    pos("\uc11c\uc6b8\uc2dc \uac15\ub0a8\uad6c \ud14c\ud5e4\ub780\ub85c 123 \uc73c\ub85c \uc640", ["\uac15\ub0a8\uad6c \ud14c\ud5e4\ub780\ub85c 123"], A),
+    pos("渋谷区道玄坂1丁目2番3号に来て", ["渋谷区道玄坂1丁目2番3号"], A),
+    pos("我家在北京市朝阳区建国路88号", ["北京市朝阳区建国路88号"], A),
+    pos("서울시 강남구 테헤란로 123 으로 와", ["강남구 테헤란로 123"], A),
     # twelfth session (u12a, u12c): what3words, coordinates, street corners, an address after "i live"
     pos("what3words ///filled.count.soap, see u there at 5", ["///filled.count.soap"], A),
     pos("gps pin: 40.7411, -73.9897, i'm there every day at lunch", ["40.7411, -73.9897"], A),

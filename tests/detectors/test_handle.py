@@ -15,7 +15,7 @@ POSITIVES = [
     # (u16c, u16d) a name to search for on a service; a Supercell player tag; "lowkey:" before the name;
     # spelled underscore in German; a Turkish case ending on the platform's name
     pos("writer, sad poetry, 16 | search 'piaoceans' on tumblr, my ask box is open", ["piaoceans"], H, Surface.PROFILE),
-    pos("\u043c\u043e\u0439 \u0442\u0435\u0433 #2PQLVY8J, \u0434\u043e\u0431\u0430\u0432\u043b\u044f\u0439\u0442\u0435", ["#2PQLVY8J"], H),
+    pos("мой тег #2PQLVY8J, добавляйте", ["#2PQLVY8J"], H),
     pos("clash royale tag #2PQ9LYG0 lets be clanmates", ["#2PQ9LYG0"], H),
     pos("anyway ur really easy to talk to, snap me lowkey: rxinyday.x, i'm up late most nights", ["rxinyday.x"], H),
     pos("Auf Insta: katrin punkt vogel unterstrich 84", ["katrin punkt vogel unterstrich 84"], H),

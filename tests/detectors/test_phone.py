@@ -146,7 +146,8 @@ NEGATIVES = [
     # with dots, a year after "since" in a bio, a game seed, the local part of a vanity crisis line
     neg("i counted the tiles on my ceiling. one two three four five six seven eight nine ten... 212 of them"),
     neg("dad, veteran (2004\u20132012, two deployments). Vets: call 988 and press 1. that line saved me."),
-    neg("pendengar \U0001f33c | 25 th | bandung | online jam 19.00-22.00 WIB | maaf, gak bisa kasih nomor wa", Surface.PROFILE),
+    neg("pendengar \U0001f33c | 25 th | bandung | online jam 19.00-22.00 WIB | maaf, gak bisa kasih nomor wa",
+        Surface.PROFILE),
     neg("\u00e9coutant depuis 2019 \u2022 600 discussions \u2022 fuseau UTC+1 \u2022 fan de th\u00e9", Surface.PROFILE),
     neg("luisteraar sinds 2022 \u2022 400 gesprekken \u2022 tijdzone CET", Surface.PROFILE),
     neg("the minecraft seed was -1882789133 and the world was so pretty"),
