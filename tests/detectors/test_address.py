@@ -12,6 +12,10 @@ from ._support import check_negative, check_positive, neg, pos
 A = Kind.ADDRESS
 
 POSITIVES = [
+    # (u16e, u16f) a house named right after "at my house,"; a flat after "i live at"
+    pos("i host a support group irl at my house, 14 maple court, sundays at 4, all welcome", ["14 maple court"], A,
+        Surface.PROFILE),
+    pos("i live at 88 harbor view apt 3b, if u ever come to the city u can stay", ["88 harbor view apt 3b"], A),
     # sixteenth session (u16a): addresses in Chinese, Japanese and Korean (block numbers, a road's number)
     pos("うちの住所は世田谷区桜新町2-14-3だよ、近い人いたら会おうよ",
         ["\u4e16\u7530\u8c37\u533a\u685c\u65b0\u753a2-14-3"], A),
@@ -89,6 +93,8 @@ NEGATIVES = [
     neg("please don't post your address here", Surface.ROOM),
     neg("Die Straße 5 mal überqueren"),
     neg("my weg 12 times"),
+    neg("at my house 2 dogs drive me crazy"),
+    neg("i live at 2 different places, apt 3 is my moms"),
     # a ward and a score, a ward and years, "by bus" in Korean
     neg("\u6e0b\u8c37\u533a\u30673-2\u3067\u52dd\u3063\u305f"),
     neg("\u4e16\u7530\u8c37\u533a\u306b\u4f4f\u3093\u3067\u308b\u30012-3\u5e74\u524d\u304b\u3089"),

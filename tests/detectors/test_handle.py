@@ -12,6 +12,9 @@ from ._support import check_negative, check_positive, guard, neg, pos
 H = Kind.HANDLE
 
 POSITIVES = [
+    # (u16e, u16f) a WeChat id; an X account
+    pos("theres a wechat group for international students, add me first: wxid_lh8823yq", ["wxid_lh8823yq"], H),
+    pos("my x acct got suspended lol, new one is @n0ctur0_v", ["@n0ctur0_v"], H),
     # (u16c, u16d) a name to search for on a service; a Supercell player tag; "lowkey:" before the name;
     # spelled underscore in German; a Turkish case ending on the platform's name
     pos("writer, sad poetry, 16 | search 'piaoceans' on tumblr, my ask box is open", ["piaoceans"], H, Surface.PROFILE),

@@ -141,6 +141,7 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("top listener march 2024 \U0001f3c6 \u2022 2,340 chats \u2022 avg rating 4.95", Surface.PROFILE),
     neg("Hypertension at 41 (160/100 at diagnosis \U0001f643). Work stress is real.", Surface.PROFILE),
     # sixteenth session (u16a, u16b): counting aloud, a year range with an en dash, opening hours
     # with dots, a year after "since" in a bio, a game seed, the local part of a vanity crisis line

@@ -18,6 +18,22 @@ from ._support import check_negative, check_positive, neg, pos
 S = Kind.SOLICITATION
 
 POSITIVES = [
+    # (u16e, u16f) another place asked for in other words; swapping numbers; a meet-up proposed; a
+    # group chat on a service (Tagalog); Ukrainian "у" read as a look-alike Latin "y"
+    pos("honestly can we talk somewhere thats not this app? it feels like everything i say gets saved",
+        ["talk somewhere thats not this"], S),
+    pos("is there somewhere more private we can talk? i don't like that the mods can see this",
+        ["is there somewhere more private we can talk"], S),
+    pos("would u be ok if we swapped numbers? no pressure", ["if we swapped numbers"], S),
+    pos("we should all meet up!! i'm in the bay, we could do the dolores park picnic area sunday 1pm",
+        ["we should all meet up"], S, Surface.ROOM),
+    pos("a gente podia conversar num lugar mais reservado n\u00e9? aqui os moderadores leem tudo",
+        ["conversar num lugar mais reservado"], S),
+    pos("ragazzi di milano, facciamo un incontro dal vivo? sabato alle 17 davanti al duomo",
+        ["facciamo un incontro dal vivo"], S, Surface.ROOM),
+    pos("sino gusto gumawa ng gc sa messenger? pm niyo ko dito tas bigay ko link",
+        ["sino gusto gumawa ng gc sa messenger"], S, Surface.ROOM),
+    pos("напиши мені у вайбер, там зручніше", ["напиши мені у вайбер"], S),
     # (u16c) meeting in person proposed in German, Portuguese and French; how to find the writer on
     # a service named before; "continuar no direct"
     pos("wer aus m\u00fcnchen kommt: treffen wir uns samstag im englischen garten am chinesischen turm? 14 uhr",
@@ -404,6 +420,13 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # (u16f) a request quoted and reported; a question refused or disowned right after it; a
+    # misunderstanding
+    neg("someone just pm'd me 'ur cute whats ur number' and i reported. mods pls check the user who joined at 9:41"),
+    neg("ig? snap? nope. everything i am is on this page lol. 4.8 stars, 430 reviews", Surface.PROFILE),
+    neg("does anyone here use reddit? not asking for usernames lol i mean is r/anxiety any good", Surface.ROOM),
+    neg("i tried typing @ and a list popped up, i thought it was gonna post my email lol"),
+    neg("my friend and i swapped numbers at school"),
     neg("meine oma und ich treffen uns jeden sonntag"),
     neg("lass uns mal sehen, was der arzt sagt"),
     # sixteenth session: someone else trying to add the writer; groups made with one's own people

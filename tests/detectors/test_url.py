@@ -48,6 +48,8 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("ok tech question, my laptop says 'error 0x80070005'. i've tried like 4 fixes from support.microsoft.com"),
+    neg("hab auf tagesschau.de gelesen, dass 3.000 stellen bei dem werk wegfallen"),
     # sixteenth session: the word after the suffix elided ("io l'ho"), a grief-support site
     neg("se siete in italia, telefono amico 02 2327 2327, \u00e8 gratuito e anonimo. io l'ho chiamato ieri"),
     neg("ricordate: niente numeri o social qui, \u00e8 la regola del sito. io l'ho imparato a mie spese"),

@@ -28,7 +28,7 @@ _ADDRESS = re.compile(
 _STREET_WORDS = frozenset(_STREET_TYPES.split("|")) | frozenset(
     "travessa plaza praca praça alameda carrera bd allee allée chemin impasse ul ulica aleja jl jln jalan "
     "sok cad mah mahallesi sector gasse box row mews av piazza piazzale largo cra cl cll kr tv dg "
-    "transversal diagonal house".split()
+    "transversal diagonal house apt apartment unit suite flat".split()
 )
 _STREET_SUFFIXES = ("strasse", "straße", "str", "weg", "platz", "gasse", "allee", "damm",
                     "straat", "laan", "plein", "gracht", "kade", "singel", "caddesi", "sokak", "sokagi")
@@ -65,7 +65,10 @@ _TYPE_FIRST = re.compile(
     # "House 22, Road 5, Dhanmondi" (Dhaka)
     r"|\bhouse[ \t]*(?:no\.?[ \t]*)?\d{1,4}[a-z]?,?[ \t]+road[ \t]*(?:no\.?[ \t]*)?\d{1,4}\b"
     # "P.O. Box 1142, Bozeman MT 59771": a box to write to
-    r"|\bp\.?[ \t]?o\.?[ \t]+box[ \t]+\d{1,6}\b",
+    r"|\bp\.?[ \t]?o\.?[ \t]+box[ \t]+\d{1,6}\b"
+    # "i live at 88 harbor view apt 3b": a flat's number after "i live at", whatever the street's name
+    r"|(?:(?<=i live at )|(?<=my address is )|(?<=address: ))\d{1,5}[ \t]+[a-z]+(?:[ \t]+[a-z]+){0,2}[ \t]+"
+    r"(?:apt|apartment|unit|suite|flat)\.?[ \t]*#?[ \t]*\d{1,4}[a-z]?\b",
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
@@ -86,6 +89,7 @@ _COUNT_WORDS = frozenset(
 )
 _CUE = re.compile(
     r"\b(?:meet me at|meet at|i live at|i live on|my address is|address is|address:|come to|"
+    r"at my (?:house|place|home|apartment|apt|flat)[ \t]*[,:]|"
     r"pick me up at|i'?m at|visit me at|visit me|send it to|mail it to|vivo en|moro na|moro em|j'habite|"
     r"ich wohne in der|wohne in der)\s*"
     r"(?:(?:unit|apt|flat|suite|#)\s*(?:\d{1,4}[a-z]?,?\s*)?)?$"  # "my address is unit 12, 40 harbour road"

@@ -152,6 +152,8 @@ _SEARCH_NAME_BEFORE = re.compile(
     r"[ \t]+(?:for[ \t]+|up[ \t]+|a[ \t]+|por[ \t]+|nach[ \t]+)?(?P<quote>[\"'\u2018\u201c])?(?P<name>[a-z0-9_.]{3,30})[\"'\u2019\u201d]?"
     r"[ \t]+(?:on|in|en|su|auf|bei|no|na|em|sur)[ \t]+\Z"
 )
+# WeChat's own account ids ("wxid_" and letters and digits)
+_WECHAT_ID = re.compile(r"(?<![a-z0-9_])wxid_[a-z0-9]{4,24}(?![a-z0-9_])")
 #: services people search for topics on, not for people
 _TOPIC_SERVICES = frozenset({"youtube", "spotify", "pinterest", "reddit", "soundcloud", "goodreads", "letterboxd"})
 # shaped like a user name: letters with a dot or an underscore ("jordyn.bby"), letters and at least two
@@ -425,6 +427,11 @@ class HandleDetector(Detector):
             for match in _GAME_TAG.finditer(text):
                 yield Candidate(Kind.HANDLE, joined, match.start("tag"), match.end("tag"), "handle.game_tag", 0.8,
                                 f"tag:{match.group('tag')}", None)
+        if "wxid_" in text:
+            # "add me first: wxid_lh8823yq": the id WeChat gives every account
+            for match in _WECHAT_ID.finditer(text):
+                yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.wechat_id", 0.85,
+                                f"wechat:{match.group()}", "wechat")
         if "live:" in text:
             for match in _SKYPE_LIVE_ID.finditer(text):
                 yield Candidate(Kind.HANDLE, joined, match.start(), match.end(), "handle.skype_live_id", 0.85,

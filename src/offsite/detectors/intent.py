@@ -229,6 +229,8 @@ _NO_OFFER = re.compile(
     r"|\b(?:never|won'?t ever|will not ever|would never|nunca|jamais|jamás|nie|niemals|mai)\s+(?:\w+\s+){0,2}?"
     r"(?:ask|demand|request|pedir|pido|pedire|pediré|pedirei|demander|demanderai|demande|fragen|frage|chiedere|chiedero|chiederò|chiedo)\w*\b"
     r"|\bne\s+(?:te\s+|vous\s+)?(?:demanderai|demande|demanderais)\s+(?:jamais|pas)\b"
+    # a request quoted and reported: "someone pm'd me 'ur cute whats ur number' and i reported"
+    r"|['\"\u2018\u201c][^'\"\u2019\u201d\n]{3,80}['\"\u2019\u201d][^.!?\n]{0,20}\b(?:and|so)\s+i\s+(?:reported|blocked|flagged)\b"
     r"|\b(?:you|u)\s+(?:want|could|should|might|can|may)\s+(?:want\s+)?(?:to\s+)?(?:go|try\s+going)\s+for\s+a\s+"
     r"(?:walk|run|jog|swim|drive|bike\s+ride)\b(?![^.!?\n]{0,30}\b(?:with\s+me|together|with\s+us)\b)"
 )

@@ -114,6 +114,8 @@ _PHONE_WORDS = re.compile(
     r"number|numbers|num|no|nr|digits|contact|numero|nummer|area code|"
     r"номер|телефон|звони|позвони|пиши|напиши|numer|numara|numaram|nomor|nomer|hp|नंबर|नम्बर|फोन|फ़ोन)\b"
 )
+#: telephones and mobile phones drawn: a phone word all the same ("\U0001f4de 555 \u2022 014 \u2022 7320")
+_PHONE_EMOJI = ("\U0001f4de", "\u260e", "\U0001f4f1", "\U0001f4f2")
 _CODE_PREFIX = re.compile(r"(?<![A-Za-z])[A-Z]{2,4}\Z")
 # "my number is" (in the languages whose digits are read) just before a number
 _NUMBER_CUE_BEFORE = re.compile(
@@ -585,6 +587,9 @@ class PhoneDetector(Detector):
         plus = raw.lstrip("(").startswith("+")
         sizes = [len(g.digits) for g in groups]
         seps = [masked[a.end : b.start] for a, b in itertools.pairwise(groups)]
+        if not cued and not spelled and any(" \u2022 " in sep or " \u00b7 " in sep for sep in seps) \
+                and _PHONE_WORDS.search(text) is None and not any(e in views.original for e in _PHONE_EMOJI):
+            return None  # "top listener march 2024 \U0001f3c6 \u2022 2,340 chats": items of a list, not one number
         confidence, rule, value = self._validity(digits, plus, sizes, seps)
         if spelled:
             confidence = max(confidence, 0.85 if n >= 9 else 0.7)

@@ -35,7 +35,10 @@ _ON_SITE_AFTER = re.compile(
 
 # A wish taken back right after it: "i wish we could talk outside of here but i know we can't"
 _REFUSED_AFTER = re.compile(
-    r"[^.!?\n]{0,20}?\bbut\s+(?:i\s+know\s+|i\s+guess\s+|obviously\s+|sadly\s+|of course\s+"
+    # "ig? snap? nope.", "does anyone here use reddit? not asking for usernames lol": refused or
+    # disowned right after the question
+    r"[ \t]*(?:\?[ \t]*)?(?:(?:[a-z]+\?[ \t]*){0,2}(?:nope|nah)[.!,]|not\s+asking\s+for\b)"
+    r"|[^.!?\n]{0,20}?\bbut\s+(?:i\s+know\s+|i\s+guess\s+|obviously\s+|sadly\s+|of course\s+"
     r"|i\s+(?:get|understand|know)\s+why\s+)?(?:we|you|u|i)\s+"
     r"(?:can'?t|cannot|can not|aren'?t allowed|are not allowed|shouldn'?t|should not)"
     r"(?=\s*(?:$|[.,!?;:)]|and\b|here\b|on here\b|lol\b|haha\b|[\u2600-\u27bf\U0001f300-\U0001faff]))"
