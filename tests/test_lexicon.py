@@ -19,7 +19,7 @@ from offsite.resources import Resources
 
 DATA_FILES = (
     "platforms.toml", "number_words.toml", "crisis.toml", "solicitation.toml", "allowlist.toml",
-    "common_words.txt",
+    "meetups.toml", "common_words.txt",
 )
 KEYPAD = {c: str(d) for d, letters in enumerate(["", "", "abc", "def", "ghi", "jkl", "mno", "pqrs", "tuv", "wxyz"])
           for c in letters}
@@ -69,6 +69,7 @@ def test_packaged_data_loads_from_a_folder(data_copy: Path, lex: Lexicon) -> Non
     assert copy.crisis == lex.crisis
     assert copy.solicitation_rules == lex.solicitation_rules
     assert copy.common_words == lex.common_words
+    assert copy.meetups == lex.meetups
 
 
 def test_platform_ids_unique_and_enough(lex: Lexicon) -> None:
@@ -243,6 +244,10 @@ BAD_EDITS = [
                  ["solicitation.toml", "rule.0.confidence"], id="rule-confidence"),
     pytest.param("solicitation.toml", 'pattern = "\\\\b(?:what', 'pattern = "(\\\\b(?:what',
                  ["solicitation.toml", "rule.0.pattern"], id="rule-pattern-not-a-regex"),
+    pytest.param("meetups.toml", '"\\\\brdv\\\\b",', '"\\\\brdv(\\\\b",',
+                 ["meetups.toml", "gathering"], id="meetup-cue-not-a-regex"),
+    pytest.param("meetups.toml", "reach = 160", "reach = 5",
+                 ["meetups.toml", "reach"], id="meetup-reach-too-small"),
     pytest.param("allowlist.toml", "public_domains = [", "public_domainz = [",
                  ["allowlist.toml", "public_domains"], id="missing-key"),
 ]

@@ -79,10 +79,12 @@ def test_every_solicitation_rule_is_tried_at_word_starts_only_but_a_few() -> Non
     unanchored = sorted({r.id for r in detector.rules if r.beginnings is None})  # type: ignore[attr-defined]
     # alternatives of ask.platform_question and ask.reach_you_elsewhere begin with punctuation or a
     # bare "#", those of the others with letters outside a-z (Japanese, Chinese, Korean and Thai
-    # write no spaces between words; offer.find_me_as_intl begins with a platform's name, written
+    # write no spaces between words; offer.find_me_as_intl and one alternative of
+    # offer.message_or_move_more_intl, "インスタのDMで話さない", begin with a platform's name, written
     # in any script): searched through the sentence
     assert unanchored == ["ask.have_or_add_more_intl", "ask.platform_question", "ask.platform_ru_ar",
                           "ask.reach_you_elsewhere", "offer.elsewhere_ar", "offer.elsewhere_cjk",
                           "offer.elsewhere_ja_ko", "offer.elsewhere_other_scripts", "offer.elsewhere_ru_uk",
-                          "offer.find_me_as_intl", "offer.keep_in_touch_or_meet_intl", "offer.move_or_meet_more_intl",
+                          "offer.find_me_as_intl", "offer.keep_in_touch_or_meet_intl",
+                          "offer.message_or_move_more_intl", "offer.move_or_meet_more_intl",
                           "offer.same_name_as_here_more_intl"]

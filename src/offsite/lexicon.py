@@ -1,5 +1,5 @@
 """Load and validate the knowledge files in ``offsite/data`` (platforms, number words, crisis
-resources, solicitation rules, allow-lists).
+resources, solicitation rules, meetup cues, allow-lists).
 
 Every file is parsed into pydantic models, so a bad entry fails loudly with the file name and the
 key path. The loaded :class:`Lexicon` is immutable and shared by all detectors of one guard.
@@ -141,6 +141,27 @@ class SolicitationRule(_Strict):
     names_this_site: bool = False
 
 
+class MeetupCues(_Strict):
+    """The three cues that make a meeting an invitation (``meetups.toml``), each a list of
+    regular-expression fragments, and the words that put a get-together on the site."""
+
+    reach: int = Field(ge=20, le=400)
+    gathering: tuple[str, ...] = Field(min_length=1)
+    when: tuple[str, ...] = Field(min_length=1)
+    invitation: tuple[str, ...] = Field(min_length=1)
+    on_site: tuple[str, ...] = ()
+
+    @field_validator("gathering", "when", "invitation", "on_site")
+    @classmethod
+    def _compiles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for index, fragment in enumerate(value):
+            try:
+                re.compile(fragment)
+            except re.error as exc:
+                raise ValueError(f"entry {index} ({fragment!r}): {exc}") from None
+        return value
+
+
 class _SolicitationFile(_Strict):
     placeholders: dict[str, str]
     gate: dict[str, tuple[str, ...]]
@@ -181,6 +202,8 @@ class Lexicon:
     bare_domain_suffixes: frozenset[str]
     on_site_mentions: frozenset[str]
     common_words: frozenset[str]
+    #: the cues of an invitation to meet in person (meetups.toml)
+    meetups: MeetupCues
 
     def knows_word(self, word: str) -> bool:
         """True when ``word`` is a common English word, the plural of one ("trophies",
@@ -303,6 +326,7 @@ def _load(directory: Path | None) -> Lexicon:
     )
     _check_solicitation_patterns(solicit)
     allow = _parse(_Allowlist, _read_toml(directory, "allowlist.toml"), "allowlist.toml")
+    meetups = _parse(MeetupCues, _read_toml(directory, "meetups.toml"), "meetups.toml")
     try:
         if directory is None:
             words_text = resources.files("offsite.data").joinpath("common_words.txt").read_text("utf-8")
@@ -326,4 +350,5 @@ def _load(directory: Path | None) -> Lexicon:
         bare_domain_suffixes=frozenset(allow.bare_domain_suffixes),
         on_site_mentions=frozenset(allow.on_site_mentions),
         common_words=words,
+        meetups=meetups,
     )

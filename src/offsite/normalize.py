@@ -651,6 +651,10 @@ def glued_word_digits(text: str, reader: NumberReader) -> int:
     return extra
 
 
+# "from 1850 to 1620": a range, whose "to" is no "two"
+_RANGE_FROM = re.compile(r"\bfrom[ \t]+\d{2,6}[ \t]+\Z")
+
+
 def read_number_words(view: View, reader: NumberReader) -> View:
     """Replace number words with digits ("FOUR ONE FIVE" -> "4 1 5", "1three4" -> "134"),
     number words in leetspeak too ("zer0 n1ne" -> "0 9")."""
@@ -703,7 +707,8 @@ def read_number_words(view: View, reader: NumberReader) -> View:
         if tok_digits is None:
             pending_mult = 0
             continue
-        if weak and not cluster_ok[index]:
+        if weak and (not cluster_ok[index] or (
+                text[start:end] == "to" and _RANGE_FROM.search(text, max(0, start - 16), start) is not None)):
             pending_mult = 0
             continue
         previous = edits[-1] if edits else None

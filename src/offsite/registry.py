@@ -17,6 +17,7 @@ from offsite.detectors.base import Detector
 from offsite.detectors.email import EmailDetector
 from offsite.detectors.handle import HandleDetector
 from offsite.detectors.intent import IntentDetector
+from offsite.detectors.meetup import MeetupDetector
 from offsite.detectors.phone import PhoneDetector
 from offsite.detectors.solicitation import SolicitationDetector
 from offsite.detectors.url import UrlDetector
@@ -60,5 +61,6 @@ def default_registry() -> DetectorRegistry:
     registry.register("handle", HandleDetector)
     registry.register("address", AddressDetector)
     registry.register("solicitation", SolicitationDetector)
+    registry.register("meetup", MeetupDetector)
     registry.register("intent", IntentDetector)  # a second opinion: runs where the others found nothing
     return registry

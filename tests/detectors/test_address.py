@@ -65,6 +65,11 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # (u17d) the address of a public institution named just before it
+    neg("visita dal cardiologo al Policlinico Gemelli, largo Agostino Gemelli 8, il 18 alle 11:20"),
+    neg("i have to be at the courthouse, 100 N Calvert St, room 234 at 8:30. custody hearing. wish me luck"),
+    neg("die notaufnahme im Klinikum rechts der Isar, Ismaninger Str. 22, ist nachts offen"),
+    neg("die wollen die unterlagen per post an die Agentur für Arbeit, Regensburger Str. 104 in Nürnberg"),
     # twelfth session: a house number with no street; corners nobody is asked to; a landmark
     neg("My house is number 7 on a street of 40 identical houses and I feel just as identical"),
     neg("my therapist is on 3rd and main, she is great"),

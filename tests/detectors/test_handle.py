@@ -12,6 +12,12 @@ from ._support import check_negative, check_positive, guard, neg, pos
 H = Kind.HANDLE
 
 POSITIVES = [
+    # seventeenth session (u17a, u17b): the name used on a service ("on tele as"); a group's tag to
+    # search where a group is spoken of; a hyphenated blog name after "it's"
+    pos("kai 20 surfer, failed poet, dog dad. on tele as kaiwaves", ["kaiwaves"], H, Surface.PROFILE),
+    pos("@everyone the real group is on kik now, search for #nightshiftvents", ["nightshiftvents"], H, Surface.ROOM),
+    pos("anyway i'm active on tumblr if anyone relates, it's static-hearts-blog, i post there more",
+        ["static-hearts-blog"], H),
     # (u16e, u16f) a WeChat id; an X account
     pos("theres a wechat group for international students, add me first: wxid_lh8823yq", ["wxid_lh8823yq"], H),
     pos("my x acct got suspended lol, new one is @n0ctur0_v", ["@n0ctur0_v"], H),
@@ -176,6 +182,11 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # (u17a) laughter after a service's name; a topic's tag; "as" before ordinary words
+    neg("my ex's new gf followed me on ig lmaooo what do i even do with that info"),
+    neg("i saw it on insta, search for #mentalhealthawareness"),
+    neg("i was on tiktok as a kid"),
+    neg("on insta as usual"),
     # (u16d) a room member addressed after an interjection; topics searched on video sites; a hashtag
     neg("jaja @Mateo_22 yo tambi\u00e9n qued\u00e9 en platino 2 en valorant esta temporada", Surface.ROOM),
     neg("search 'grounding' on youtube, it helps"),

@@ -39,6 +39,8 @@ OFFERS = [
 OFFER = "u can reach me on the app with the ghost 👻 if u want"
 
 NEGATIVES = [
+    # (u17b) advice about a crisis line
+    neg("i read somewhere that you should put 988 in your phone contacts just in case. did it tonight"),
     neg("i deleted snapchat last week and honestly feel better"),
     neg("discord servers stress me out honestly"),
     neg("my insta is private"),

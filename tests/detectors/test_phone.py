@@ -141,6 +141,13 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # (u17a, u17b) a range after "from"; Vietnamese "từ" (since) before a year
+    neg("my rank went from 1850 to 1620 in one night i want to throw my controller"),
+    neg("listener từ 2021 • 700 cuộc trò chuyện • 4,9 sao • online 20h–23h", Surface.PROFILE),
+    # (u17d) support lines of Japan, Germany and the US military (crisis.toml)
+    neg("つらい時は いのちSOS（0120-061-338）へ", Surface.PROFILE),
+    neg("Sucht & Drogen Hotline: 01806 313031. Keine privaten Nummern", Surface.PROFILE),
+    neg("Military OneSource: 800-342-9647. I'm here Mon/Wed/Fri.", Surface.PROFILE),
     neg("top listener march 2024 \U0001f3c6 \u2022 2,340 chats \u2022 avg rating 4.95", Surface.PROFILE),
     neg("Hypertension at 41 (160/100 at diagnosis \U0001f643). Work stress is real.", Surface.PROFILE),
     # sixteenth session (u16a, u16b): counting aloud, a year range with an en dash, opening hours

@@ -18,6 +18,15 @@ from ._support import check_negative, check_positive, neg, pos
 S = Kind.SOLICITATION
 
 POSITIVES = [
+    # seventeenth session (u17a, u17b): messaging on a service offered (Portuguese, Polish, Japanese),
+    # another place asked for (Portuguese), a room's group moved to a service (English, Tagalog)
+    pos("posso te mandar mensagem no whats? aqui é muito lento", ["te mandar mensagem no whats"], S),
+    pos("jak chcesz pogadać poza stroną to pisz na messengerze", ["pogadać poza stroną"], S),
+    pos("ここだと話しづらいから、インスタのDMで話さない？", ["インスタのDMで話"], S),
+    pos("tem como a gente conversar em outro lugar? aqui eu fico com medo", ["conversar em outro lugar"], S),
+    pos("guys the room keeps lagging, lets just move to the gc on insta", ["move to the gc on insta"], S, Surface.ROOM),
+    pos("gawa tayo gc sa messenger para sa mga taga-room na 'to, pm nyo fb nyo sakin", ["gawa tayo gc sa messenger"], S,
+        Surface.ROOM),
     # (u16e, u16f) another place asked for in other words; swapping numbers; a meet-up proposed; a
     # group chat on a service (Tagalog); Ukrainian "у" read as a look-alike Latin "y"
     pos("honestly can we talk somewhere thats not this app? it feels like everything i say gets saved",
@@ -420,6 +429,9 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # (u17b) a request reported, in Portuguese and Spanish
+    neg("alguém me pediu o insta no privado e eu denunciei, só avisando", Surface.ROOM),
+    neg("alguien me pidió el whatsapp y lo reporté"),
     # (u16f) a request quoted and reported; a question refused or disowned right after it; a
     # misunderstanding
     neg("someone just pm'd me 'ur cute whats ur number' and i reported. mods pls check the user who joined at 9:41"),

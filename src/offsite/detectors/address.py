@@ -43,6 +43,18 @@ _PUBLIC_PLACE_BEFORE = re.compile(
     r"courthouse|dmv|ymca|ywca|soup kitchen|thrift store|store|shop|mall|gym|park|college|university)"
     r"[ \t]+(?:at|on|is at|is on|over on|down on)[ \t]+)\Z"
 )
+# A public institution named earlier in the sentence ("visita al Policlinico Gemelli, largo Agostino
+# Gemelli 8", "the courthouse, 100 N Calvert St", "Klinikum rechts der Isar, Ismaninger Str. 22"):
+# where it is, not where someone lives, unless someone is invited there
+_PUBLIC_INSTITUTION = re.compile(
+    r"(?i:\b(?:hospital|hospitals|clinic|klinikum|klinik|policlinico|ospedale|h[oô]pital|ghu|chu|er|emergency room|"
+    r"notaufnahme|urgences|urgencias|pronto soccorso|courthouse|court|tribunal|gericht|bank|branch|station|stadhuis|"
+    r"gemeente|rathaus|city hall|town hall|mairie|ayuntamiento|municipio|comune|ur[zź]?[aą]d\w*|instytu\w*|instituto|"
+    r"institut|jobcenter|agentur|agencia|agence|embassy|consulate|botschaft|consulado|museum|library|bibliothek|"
+    r"biblioteca|biblioth[eè]que|university|universit[aä]t|universidad|pharmacy|apotheke|farmacia|pharmacie|"
+    r"post office|dmv|police|polizei|polic[ií]a|shelter|food bank|mass general|general hospital|medical cent(?:er|re))\b)"
+)
+_SENTENCE_STOP = re.compile(r"[.!?\n](?=\s)")
 _SUFFIXED = re.compile(trie_alternation(_STREET_SUFFIXES) + r"(?![^\W\d_])")  # "hauptstr", "lindenweg"
 _TYPE_FIRST = re.compile(
     r"\b(?:calle|avenida|av\.|rua|rue|via|viale|corso|travessa|plaza|pra[cç]a|alameda|carrera|piazza|piazzale|largo)[ \t]+"
@@ -143,6 +155,16 @@ _LANDMARKS = frozenset({"10 downing street", "10 downing st", "1600 pennsylvania
 _STREET, _TYPE_FIRST_SHAPE, _W3W, _COORDS, _CORNER = range(5)
 
 
+def _institution_before(original: str, start: int) -> bool:
+    """True when a public institution is named in the sentence before ``start``, at most 60
+    characters away."""
+    low = max(0, start - 60)
+    stops = list(_SENTENCE_STOP.finditer(original, low, start))
+    if stops:
+        low = stops[-1].end()
+    return _PUBLIC_INSTITUTION.search(original, low, start) is not None
+
+
 class AddressDetector(Detector):
     """Street addresses."""
 
@@ -186,7 +208,9 @@ class AddressDetector(Detector):
                      or _ORDINAL_WORD.fullmatch(name_words[-1].lower()) is not None))  # "3340 n 16th st"
             if not before_cue and " ".join(match.group().lower().split()).startswith(tuple(_LANDMARKS)):
                 continue  # "I walked past 10 Downing Street"
-            if not before_cue and _PUBLIC_PLACE_BEFORE.search(original, max(0, match.start() - 40), match.start()) \
+            if not before_cue and (
+                    _PUBLIC_PLACE_BEFORE.search(original, max(0, match.start() - 40), match.start()) is not None
+                    or _institution_before(original, match.start())) \
                     and _INVITED_BEFORE.search(original, max(0, match.start() - 60), match.start()) is None \
                     and _INVITED_BEFORE.search(original, match.end(), match.end() + 60) is None \
                     and _CUE_AFTER.match(original.lower(), match.end()) is None:
@@ -212,6 +236,12 @@ class AddressDetector(Detector):
             yield Candidate(Kind.ADDRESS, view, start, end, "address.street", confidence,
                             " ".join(match.group().split()))
         for match in _TYPE_FIRST.finditer(original):
+            if _institution_before(original, match.start()) \
+                    and _CUE.search(original[max(0, match.start() - 30) : match.start()].lower()) is None \
+                    and _HOME_OR_INVITE_BEFORE.search(original.lower(), max(0, match.start() - 100), match.start()) is None \
+                    and _INVITED_BEFORE.search(original, match.end(), match.end() + 60) is None \
+                    and _CUE_AFTER.match(original.lower(), match.end()) is None:
+                continue  # "Agentur für Arbeit, Regensburger Str. 104": a public institution's address
             start = self._norm_index(view, match.start())
             end = self._norm_index(view, match.end())
             if start is None or end is None:

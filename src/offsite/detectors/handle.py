@@ -170,10 +170,12 @@ _LABEL_IS = re.compile(
     rf"|(?:i'?m|im|i am)[ \t]+(?:on[ \t]+)?there[ \t]+as|(?:it'?s|its|i'?m|im)[ \t]+under"
     # "my dms on insta are open ..., just search kay.unraveled"
     rf"|(?:just[ \t]+)?(?:search|search for|look up|look for)(?=[ \t]+@?[a-z0-9_.]*[._0-9])"
+    # "the real group is on kik now, search for #nightshiftvents": a group's tag to search
+    rf"|(?:just[ \t]+)?(?:search|search for|look up|look for|join)[ \t]+#(?=[a-z][a-z0-9_.]{{3,30}}\b)"
     # "my discord got hacked so new one: velvetmoth_2", "my kik is old school but its tyler.the.quiet",
     # "heres my snap before it closes -> n.0.e.l.l.e"
     rf"|new[ \t]+(?:one|acc|account|user ?name|handle|@|profile)[ \t]*(?:is|:|=)"
-    rf"|(?:it'?s|its)(?=[ \t]+@?[a-z0-9]+[._][a-z0-9])|(?:->|=>|[\u2192\u27a1\u2b07\u2193]\ufe0f?))"
+    rf"|(?:it'?s|its)(?=[ \t]+@?[a-z0-9]+(?:[._][a-z0-9]|-[a-z0-9]+-[a-z0-9]))|(?:->|=>|[\u2192\u27a1\u2b07\u2193]\ufe0f?))"
     rf"[ \t]*:?[ \t]*(?P<handle>{_HANDLE})"
 )
 # "im quietfox everywhere, insta snap discord": one name for every platform named in the message
@@ -273,6 +275,12 @@ _NOT_NAMES = frozenset({"http", "https", "www",
                         # game modes and servers named after a game: "my minecraft bedwars game"
                         "bedwars", "skywars", "skyblock", "survival", "creative", "hardcore", "parkour",
                         "hypixel", "smp", "pvp", "pve", "ranked", "unranked", "casual", "competitive"})
+_GROUP_WORD = re.compile(r"\b(?:group|gc|group ?chat|server|channel|grupo|gruppe|groupe)\b")
+# "on tele as kaiwaves": the name someone goes by on a service named right before
+_KNOWN_AS = frozenset({"as", "under", "como", "comme", "als", "sous le nom de", "unter dem namen", "con el nombre de"})
+_ON_WORDS = (" on", " en", " no", " na", " auf", " su", " sur", " op")
+# laughter typed out, however long ("lmaooo", "hahaha", "jajaja", "kkkk", "xdd"): never a name
+_LAUGHTER = re.compile(r"l+m+a+o+|l+m+f+a+o+|l+o+l+|(?:h+a+){2,}h*|(?:h+e+){2,}h*|(?:j+a+){2,}j*|k{3,}|x+d+|r+o+f+l+")
 # Words that never are a handle, even after "ig:" ("ig: yes", "snap? no").
 _FUNCTION = frozenset(
     "a an and are as at be but by can do for from have he her him his how i if im in is it its "
@@ -355,8 +363,9 @@ class HandleDetector(Detector):
         if mentions:
             for match in _LABEL_IS.finditer(alpha.text):
                 named = [m for m in mentions if 0 <= match.start() - m.end <= 80]
-                if not named:
-                    continue
+                if not named or ("#" in match.group() and _GROUP_WORD.search(
+                        alpha.text, max(0, match.start() - 80), match.start()) is None):
+                    continue  # (a tag to search is a group's only where a group is spoken of)
                 labelled = self._handle_candidate(joined, match.start("handle"), match.end("handle"),
                                                   named[-1].platform, "handle.labelled", 0.85, strong=False)
                 if labelled is not None and (labelled.start, labelled.end) not in seen:
@@ -684,6 +693,9 @@ class HandleDetector(Detector):
                 conf = 0.9
             elif shaped:
                 conf = 0.85
+            elif link_text in _KNOWN_AS and lead_in.endswith(_ON_WORDS) and handle_text.isascii() \
+                    and not self.resources.lexicon.knows_word(handle_text):
+                conf = 0.8  # "on tele as kaiwaves", "estoy en insta como lunaroja": the name used there
             elif possessive and (linked or not mention.ambiguous) and (
                     linked or _NOUN_PHRASE_GOES_ON.match(alpha.text, end) is None):
                 conf = 0.8
@@ -786,6 +798,8 @@ class HandleDetector(Detector):
             return None
         if "'" in word and _MARKED.search(word) is None:
             return None  # "i'm", "it's": a word, not a user name
+        if _LAUGHTER.fullmatch(word) is not None and not raw.startswith("@"):
+            return None  # "followed me on ig lmaooo": laughter after the service's name
         lexicon = self.resources.lexicon
         # (a word with digits is known only as itself: Arabizi "3ashan", "taba3i")
         known = lexicon.knows_word(word) if word.isalpha() else word in lexicon.common_words

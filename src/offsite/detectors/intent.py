@@ -92,6 +92,9 @@ def _tokens(text: str, mentions: Sequence[Mention], start: int, end: int) -> lis
     return (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
 
 
+_NUMBER = re.compile(r"\d+")
+
+
 def has_identifier_material(text: str) -> bool:
     """Five digits (in any grouping), a link, a domain name or an ``@``: what identifiers are
     made of. The detectors of identifiers have already said what such a text holds ("My NI
@@ -260,6 +263,8 @@ class IntentDetector(Detector):
     def __init__(self, resources: Resources, model: IntentModel | None = None) -> None:
         super().__init__(resources)
         self.model = model if model is not None else load_intent_model()
+        # (three digits or more: "17" and "18", France's police and fire lines, are also ages)
+        self._crisis_numbers = frozenset(n for n in resources.lexicon.crisis_numbers if len(n) >= 3)
 
     def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
         """One candidate when the message, or one of its sentences, reads as an offer: over
@@ -270,6 +275,8 @@ class IntentDetector(Detector):
         probability, (start, end) = offer_probability(self.model, alpha.text, mentions)
         if probability < self.model.threshold:
             return
+        if any(number in self._crisis_numbers for number in _NUMBER.findall(alpha.text, start, end)):
+            return  # "put 988 in your phone contacts": advice about a crisis line, not an offer
         share = (probability - self.model.threshold) / max(1e-9, 1.0 - self.model.threshold)
         confidence = CONFIDENCE_LOW + share * (CONFIDENCE_HIGH - CONFIDENCE_LOW)
         yield Candidate(Kind.SOLICITATION, alpha, start, end, "solicitation.model", confidence,

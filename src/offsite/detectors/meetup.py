@@ -1,0 +1,72 @@
+"""Invitations to meet in person, without any street address: "lets all meet at the westfield
+food court on friday after school", "rdv samedi devant la fnac à 14h pour ceux de la room
+manga", "treffen am samstag am alexanderplatz um 15 uhr, wer kommt?".
+
+A get-together, a day or an hour, and the readers invited stand near each other (the cues are
+data: ``meetups.toml``). Each cue alone is ordinary talk ("we're meeting at 12:00, wish me
+luck", "anyone else nervous before games?"), so all three are needed; a get-together on the
+site ("the room opens at 7, see you there") or after a negation ("no meetups") is none."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from offsite.detectors.base import Candidate, Detector
+from offsite.models import Context, Kind
+from offsite.normalize import Views
+from offsite.resources import Resources
+
+
+def _alternation(fragments: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{fragment})" for fragment in fragments))
+
+
+class MeetupDetector(Detector):
+    """Invitations to meet in person (a solicitation without any identifier)."""
+
+    name = "meetup"
+
+    def __init__(self, resources: Resources) -> None:
+        super().__init__(resources)
+        cues = resources.lexicon.meetups
+        self.reach = cues.reach
+        self._gathering = _alternation(cues.gathering)
+        self._when = _alternation(cues.when)
+        self._invitation = _alternation(cues.invitation)
+        self._on_site = _alternation(cues.on_site) if cues.on_site else None
+        negations = sorted(resources.lexicon.negations, key=len, reverse=True)
+        # "no meetups", "we're not allowed to meet up": rule talk (a few words reach, never "but")
+        self._negated = re.compile(
+            r"\b(?:" + "|".join(re.escape(n) for n in negations) + r")\b(?:(?!but\b)[\w' ]){0,12}\Z")
+        # most messages name no get-together: one compiled scan spares the three searches
+        self._gate = self.prefilter((self._gathering,), whole_text=True)
+
+    def candidates(self, views: Views, context: Context) -> Iterator[Candidate]:
+        """One candidate per get-together with a day or hour and an invitation near it."""
+        view = views.joined
+        text = view.text
+        if not self._gate.candidates(text):
+            return
+        reach = self.reach
+        for gathering in self._gathering.finditer(text):
+            start, end = gathering.start(), gathering.end()
+            # the cues are looked for on the same line, at most ``reach`` characters away
+            low = max(text.rfind("\n", 0, start) + 1, start - reach)
+            line_end = text.find("\n", end)
+            high = min(len(text) if line_end < 0 else line_end, end + reach)
+            if self._negated.search(text, max(0, start - 30), start) is not None:
+                continue
+            when = self._when.search(text, low, high)
+            if when is None:
+                continue
+            invitation = self._invitation.search(text, low, high)
+            if invitation is None:
+                continue
+            if self._on_site is not None and self._on_site.search(text, low, high) is not None:
+                continue
+            first = min(start, when.start(), invitation.start())
+            last = max(end, when.end(), invitation.end())
+            yield Candidate(Kind.SOLICITATION, view, first, last, "solicitation.meetup_invitation", 0.8,
+                            "meetup")
+            return  # one invitation is enough to say so
