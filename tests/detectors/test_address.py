@@ -12,6 +12,10 @@ from ._support import check_negative, check_positive, neg, pos
 A = Kind.ADDRESS
 
 POSITIVES = [
+    # (u17e, u17f) a flat after "im at"; an address after a meetup is mentioned
+    pos("you said you're in chicago right? im at 2210 N Clark, apt 3. come by", ["2210 N Clark, apt 3"], A),
+    pos("whoever was asking about the meetup, its at 2210 west ellison ave, apt 4, bring snacks",
+        ["2210 west ellison ave, apt 4"], A, Surface.ROOM),
     # (u16e, u16f) a house named right after "at my house,"; a flat after "i live at"
     pos("i host a support group irl at my house, 14 maple court, sundays at 4, all welcome", ["14 maple court"], A,
         Surface.PROFILE),
@@ -65,6 +69,7 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    neg("the clinic? it's at 400 main street"),
     # (u17d) the address of a public institution named just before it
     neg("visita dal cardiologo al Policlinico Gemelli, largo Agostino Gemelli 8, il 18 alle 11:20"),
     neg("i have to be at the courthouse, 100 N Calvert St, room 234 at 8:30. custody hearing. wish me luck"),

@@ -12,6 +12,12 @@ from ._support import check_negative, check_positive, guard, neg, pos
 H = Kind.HANDLE
 
 POSITIVES = [
+    # (u17c, u17e) a name after "friend me its"; a name offered "if you want"; a nickname with digits;
+    # a Turkish invite code
+    pos("anyone here play the blocky game? friend me its dinoKid2011", ["dinoKid2011"], H),
+    pos("bereal is noahmcc if you want daily proof im still alive lol", ["noahmcc"], H),
+    pos("22岁 | 上海 | 分手中 | 小红书：一只难过的猫3721", ["一只难过的猫3721"], H, Surface.PROFILE),
+    pos("discord sunucumuz var, davet kodu: kaygi2024", ["kaygi2024"], Kind.INVITE),
     # seventeenth session (u17a, u17b): the name used on a service ("on tele as"); a group's tag to
     # search where a group is spoken of; a hyphenated blog name after "it's"
     pos("kai 20 surfer, failed poet, dog dad. on tele as kaiwaves", ["kaiwaves"], H, Surface.PROFILE),
@@ -182,6 +188,10 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # (u17d, u17e) a flat's number read as letters; the domain of a public body's e-mail
+    neg("apartment 5C upstairs has been screaming at each other since 10 and i cant sleep"),
+    neg("the offer came from an @nyc.gov address and i read it like 40 times"),
+    neg("my insta is private if you want to know"),
     # (u17a) laughter after a service's name; a topic's tag; "as" before ordinary words
     neg("my ex's new gf followed me on ig lmaooo what do i even do with that info"),
     neg("i saw it on insta, search for #mentalhealthawareness"),

@@ -33,7 +33,7 @@ S = Kind.SOLICITATION
 # offers no rule names (each checked below to pass the rules, so the model is what finds it)
 OFFERS = [
     "i don't want to lose you when this session times out, is there any other way to keep in touch?",
-    "is there any way to keep in touch after this chat closes?",
+    "is there any way we can stay connected once this chat closes?",
     "u can reach me on the app with the ghost 👻 if u want",
 ]
 OFFER = "u can reach me on the app with the ghost 👻 if u want"

@@ -13,6 +13,13 @@ P = Kind.PHONE
 ZW_NUMBER = "5\u200b5\u200b5 0\u200b1\u200b9 2\u200b3\u200b3\u200b4"
 
 POSITIVES = [
+    # (u17c, u17e) groups read past remarks in brackets and fillers after dashed digits; Swedish number words
+    pos("my number's 07700 (the boring bit) 900 (the bit everyone forgets) 461 — text dont call",
+        ["07700 (the boring bit) 900 (the bit everyone forgets) 461"], P),
+    pos("mi número: seis-uno-nueve, luego 47, luego ochenta y dos, y trece",
+        ["seis-uno-nueve, luego 47, luego ochenta y dos, y trece"], P),
+    pos("får jag ge dig mitt nummer? noll sju tre, fyra fyra fem, sex sju åtta",
+        ["noll sju tre, fyra fyra fem, sex sju åtta"], P),
     # fifteenth session (u15b): digit groups on lines of their own
     pos("the filter here is so dumb watch\n9 1 7\n4 4 2\n6 1 0 8\nsee it", ["9 1 7\n4 4 2\n6 1 0 8"], P),
     pos("report me if u want lol my number is 917 555 0192", ["917 555 0192"], P),
@@ -141,6 +148,16 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # (u17c, u17d, u17e, u17f) an ISBN, lottery numbers, a booking, a parcel, a police report, a month
+    # and a year, an order number in Korean
+    neg("ISBN of the book my therapist recommended: 978-0-14-303943-3. its about anxiety"),
+    neg("the lottery numbers were 04 11 23 37 45 and my uncle was off by one"),
+    neg("my brother's in jail and the inmate lookup says booking #24-118907. visiting is sunday 1-3"),
+    neg("numer przesyłki 6200123456789 i inpost mówi że paczkomat pełny"),
+    neg("era verdad, me clonaron la tarjeta. denuncia número 2024/0033918"),
+    neg("member since 03/2022. 1,204 days of showing up for myself", Surface.PROFILE),
+    neg("주문번호 2024-0913-77 아직도 배송 안 됨"),
+    neg("sex ed class at 3, i am 17"),
     # (u17a, u17b) a range after "from"; Vietnamese "từ" (since) before a year
     neg("my rank went from 1850 to 1620 in one night i want to throw my controller"),
     neg("listener từ 2021 • 700 cuộc trò chuyện • 4,9 sao • online 20h–23h", Surface.PROFILE),

@@ -18,6 +18,33 @@ from ._support import check_negative, check_positive, neg, pos
 S = Kind.SOLICITATION
 
 POSITIVES = [
+    # (u17c, u17e) other words for moving, meeting and groups: French, Russian, Italian, German, Turkish,
+    # Swedish, Tagalog, Dutch, Spanish; a service described; a wish to meet the reader
+    pos("quelqu'un veut parler sur whats ? c'est plus simple, ici c'est trop surveillé",
+        ["quelqu'un veut parler sur whats"], S),
+    pos("кто хочет в группу в тг, пишите, скину ссылку", ["группу в тг, пишите, скину ссылку"], S, Surface.ROOM),
+    pos("ragazzi ho fatto un gruppo su telegram per chi non dorme, scrivetemi e vi mando il link",
+        ["gruppo su telegram per chi non dorme, scrivetemi e vi mando il link"], S, Surface.ROOM),
+    pos("pls someone message me on the app owned by the zuck that isnt the photo one",
+        ["message me on the app owned by"], S),
+    pos("find me on the blue bird, same @ but swap the o's for zeros", ["find me on the blue bird"], S),
+    pos("can we talk somewhere the listener bot cant read? like literally anywhere else",
+        ["talk somewhere the listener bot cant read"], S),
+    pos("search the playlist by callum r, my insta is in the description", ["my insta is in the description"], S),
+    pos("tengo un grupo en el de la camarita morada, buscadme como el nombre de aquí al revés", ["buscadme como"], S),
+    pos("do you ever meet people from here irl? because id really like to meet you", ["do you ever meet people from here irl", "like to meet you"], S),
+    pos("would it be crazy to meet up? i'm in the bay, just coffee, nothing weird", ["would it be crazy to meet"], S),
+    pos("können wir vielleicht woanders weiterschreiben? hier fühlt sich das so überwacht an",
+        ["woanders weiterschreiben"], S),
+    pos("wir haben einen whatsapp-chat für leute mit burnout, schreibt mir privat dann adde ich euch",
+        ["wir haben einen whatsapp-chat für"], S, Surface.ROOM),
+    pos("может продолжим в телеге? там удобнее", ["продолжим в телеге"], S),
+    pos("buradan sonra da konuşabilir miyiz? insta falan var mı?", ["insta falan var mı"], S),
+    pos("får jag ge dig mitt nummer?", ["får jag ge dig mitt nummer"], S),
+    pos("can i leave you my number in a way that wont get flagged?", ["leave you my number"], S),
+    pos("grabe ang gaan mo kausap. pwede ba kitang i-add sa fb?", ["pwede ba kitang i-add sa fb"], S),
+    pos("wie wil er in een snapgroep voor mensen met examenstress?", ["wie wil er in een snapgroep"], S, Surface.ROOM),
+    pos("écris-moi plutôt sur insta, ici c'est trop surveillé", ["écris-moi plutôt sur insta"], S),
     # seventeenth session (u17a, u17b): messaging on a service offered (Portuguese, Polish, Japanese),
     # another place asked for (Portuguese), a room's group moved to a service (English, Tagalog)
     pos("posso te mandar mensagem no whats? aqui é muito lento", ["te mandar mensagem no whats"], S),
@@ -429,6 +456,11 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # (u17c, u17e) a greeting; a topic to search for
+    neg("nice to meet you too! welcome to the room", Surface.ROOM),
+    neg("it was so nice to meet you here tonight"),
+    neg("busca como hacer pan en youtube"),
+    neg("i bought a book about a blue bird"),
     # (u17b) a request reported, in Portuguese and Spanish
     neg("alguém me pediu o insta no privado e eu denunciei, só avisando", Surface.ROOM),
     neg("alguien me pidió el whatsapp y lo reporté"),

@@ -80,6 +80,9 @@ _TYPE_FIRST = re.compile(
     r"|\bp\.?[ \t]?o\.?[ \t]+box[ \t]+\d{1,6}\b"
     # "i live at 88 harbor view apt 3b": a flat's number after "i live at", whatever the street's name
     r"|(?:(?<=i live at )|(?<=my address is )|(?<=address: ))\d{1,5}[ \t]+[a-z]+(?:[ \t]+[a-z]+){0,2}[ \t]+"
+    r"(?:apt|apartment|unit|suite|flat)\.?[ \t]*#?[ \t]*\d{1,4}[a-z]?\b"
+    # "im at 2210 N Clark, apt 3": a street named in capitals, then the flat
+    r"|(?:(?<=i'm at )|(?<=im at ))\d{1,5}[ \t]+(?-i:(?:[NSEW]\.?[ \t]+)?[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2}),?[ \t]+"
     r"(?:apt|apartment|unit|suite|flat)\.?[ \t]*#?[ \t]*\d{1,4}[a-z]?\b",
     re.IGNORECASE,
 )
@@ -119,7 +122,7 @@ _CUE_AFTER = re.compile(
 # think, 48 larkspur ln", "come to the meetup thing im organizing ... 1105 ocean ave")
 _HOME_OR_INVITE_BEFORE = re.compile(
     r"\b(?:i live|we live|i'?m staying|my (?:house|place|apartment|apt|flat) is|come to|come over|meet me|"
-    r"meet up|pick me up|visit me|i host|at my (?:house|place|home|apartment|apt|flat|studio))\b"
+    r"meet up|meetup|pick me up|visit me|i host|at my (?:house|place|home|apartment|apt|flat|studio))\b"
 )
 # what3words ("///filled.count.soap"): a three-metre square, wherever it is
 _WHAT3WORDS = re.compile(r"(?<![/\w])///[a-z]{2,20}\.[a-z]{2,20}\.[a-z]{2,20}(?![\w.])", re.IGNORECASE)

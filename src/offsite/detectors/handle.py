@@ -57,12 +57,12 @@ _AFTER = re.compile(
 # a nickname in CJK script after a platform word and a colon: "小红书：夜猫子小林 |", "微信号: 小林"
 _NATIVE_NAME_AFTER = re.compile(
     r"[ \t]*(?P<label>号|號|帐号|账号|賬號|帳號|아이디|id)?[ \t]*[:=][ \t]*"
-    r"(?P<name>[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,12})(?=[ \t]*(?:[|/,.;!?~\u3001\u3002\uff0c\u2022\u00b7]|$))"
+    r"(?P<name>[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,12}(?:\d{1,6})?)(?=[ \t]*(?:[|/,.;!?~\u3001\u3002\uff0c\u2022\u00b7]|$))"
 )
 # "i made a private server just for us, code is 7x9kr2": an invite code given without its link
 _INVITE_CODE = re.compile(
     r"\b(?:invite|inv|server|servidor|serveur|discord|gc|group ?chat|group|groupme|gruppe|grupo|groupe|gruppo|grupa"
-    r"|guild|whatsapp|telegram|signal|kik|realm|join|meet|zoom|lobby|app)\b[^.!?\n]{0,60}?\b(?:code|codigo|codice|kode|kod)\b"
+    r"|guild|whatsapp|telegram|signal|kik|realm|join|meet|zoom|lobby|app|sunucu\w*|davet)\b[^.!?\n]{0,60}?\b(?:code|codigo|codice|kode|kod|kodu)\b"
     # ("the invite code for my minecraft server is 7HXQ-K2PL", "join code QUIET42", "el código es 9fLmWq3",
     # "code hai: DX-44-mK")
     r"(?:[ \t]+(?:for|to)[ \t]+[^.!?\n:=]{1,30}?(?=[ \t]*(?:is|:|=)))?"
@@ -132,10 +132,10 @@ _MY_ID = re.compile(
 _NAME_AFTER_CUE = re.compile(
     r"(?<![a-z0-9])(?:(?:(?:my|mi|meu|moj|мой|mon|mein)[ \t]+)?(?:uid|ign|friend[ \t]+tag|friend[ \t]+code"
     r"|player[ \t]+tag|айди|nick(?:[ \t]+(?:epic|steam|psn|xbox))?)(?:[ \t]+(?:ko|ku|mo))?"
-    r"|add(?:[ \t]+me)?|aggiungetemi|aggiungimi|agregame|adiciona(?:[ \t]+ai)?|ajoute-moi"
+    r"|add(?:[ \t]+me)?|friend[ \t]+me|aggiungetemi|aggiungimi|agregame|adiciona(?:[ \t]+ai)?|ajoute-moi"
     r"|добавь(?:те)?(?:[ \t]+меня)?|mine)(?![a-z0-9])"
     # (a dot, an underscore or a digit in the name: spelled out so that the compiled scan needs one too)
-    r"[ \t]*(?:is|'s|:|es|to|=|-|это|は)?[ \t]*:?[ \t]*"
+    r"[ \t]*(?:is|'s|:|es|to|=|-|это|は|its|it's)?[ \t]*:?[ \t]*"
     r"(?P<handle>#?(?=[a-z0-9_])[a-z0-9_]{0,28}[._0-9][a-z0-9_.]{0,28}(?<=[a-z0-9_])(?:#[a-z0-9]{2,6})?)"
     r"(?![a-z0-9_.@-])"
 )
@@ -275,6 +275,11 @@ _NOT_NAMES = frozenset({"http", "https", "www",
                         # game modes and servers named after a game: "my minecraft bedwars game"
                         "bedwars", "skywars", "skyblock", "survival", "creative", "hardcore", "parkour",
                         "hypixel", "smp", "pvp", "pve", "ranked", "unranked", "casual", "competitive"})
+# a name offered to whoever wants it ("bereal is noahmcc if you want daily proof")
+_OFFER_AFTER_NAME = re.compile(r"[ \t,]*(?:if\s+(?:you|u|ya|anyone|anybody|any1|y'?all)\s+(?:want|wanna|wants|need)|hmu|add\s+me|follow\s+me)\b")
+_NUMBERED_THING = re.compile(
+    r"\b(?:apartment|apt|flat|room|unit|suite|floor|block|building|locker|seat|gate|row|section|class|grade|"
+    r"level|bus|platform|door|ward|bed|cabin|terminal)[ \t]*#?[ \t]*\Z")
 _GROUP_WORD = re.compile(r"\b(?:group|gc|group ?chat|server|channel|grupo|gruppe|groupe)\b")
 # "on tele as kaiwaves": the name someone goes by on a service named right before
 _KNOWN_AS = frozenset({"as", "under", "como", "comme", "als", "sous le nom de", "unter dem namen", "con el nombre de"})
@@ -618,6 +623,9 @@ class HandleDetector(Detector):
         the previous word's, and repeated platform words cost no more than the text).
         ``following``: the next platform word, if any."""
         platform = mention.platform
+        if len(mention.alias) <= 2 and _NUMBERED_THING.search(alpha.text, max(0, mention.start - 16), mention.start) \
+                and any(c.isdigit() for c in original[slice(*alpha.to_original(mention.start, mention.end))]):
+            return  # "apartment 5C upstairs": a flat's number, read as letters, is no service's name
         if mention.alias == "line" and _HELP_LINE.search(alpha.text, max(0, mention.start - 12), mention.start):
             return  # "crisis text line: https://…", "veterans crisis line: dial 988": not the LINE app
         after = _AFTER.match(alpha.text, mention.end)
@@ -693,6 +701,9 @@ class HandleDetector(Detector):
                 conf = 0.9
             elif shaped:
                 conf = 0.85
+            elif link_text in ("is", "'s", "=", "->") and _OFFER_AFTER_NAME.match(alpha.text, end) is not None \
+                    and handle_text.isascii() and not self.resources.lexicon.knows_word(handle_text):
+                conf = 0.8  # "bereal is noahmcc if you want daily proof": a name offered
             elif link_text in _KNOWN_AS and lead_in.endswith(_ON_WORDS) and handle_text.isascii() \
                     and not self.resources.lexicon.knows_word(handle_text):
                 conf = 0.8  # "on tele as kaiwaves", "estoy en insta como lunaroja": the name used there
@@ -840,6 +851,8 @@ class HandleDetector(Detector):
             name = match.group("name")
             if name in self.resources.on_site_mentions or name in known or name in _CODE_ANNOTATIONS:
                 continue
+            if "." in name and self.resources.domain_allowed(name):
+                continue  # "an @nyc.gov address": the domain of a public body's e-mail, no one's name
             if not mentions and _ADDRESSING.search(joined.text[max(0, match.start() - 16) : match.start()]):
                 continue  # "thanks @sam", "hi @jo": speaking to someone on the site
             if not mentions and _ON_SITE_AFTER_NAME.match(joined.text, match.end()) is not None:

@@ -48,8 +48,9 @@ _TOKEN_BEFORE_FILLER = re.compile(r"(?<![a-z0-9])([a-z0-9]+)[ \t]*,?[ \t]+(?:(?:
 _TOKEN_AFTER_FILLER = re.compile(r"[)\]]?[ \t]*,?[ \t]+([a-z0-9]+)")
 # a digit group before or after a filler: digits, or single digits one space apart (spelled
 # digits read one by one: "five one zero then ...")
-_GROUP_BEFORE = re.compile(r"(?<!\d )(?<!\d)\d(?: \d)+\Z|(?<!\d)\d+\Z")
-_GROUP_AFTER = re.compile(r"\d(?: \d)+(?!\d)|\d+")
+_GROUP_BEFORE = re.compile(r"(?<!\d[ \-.])(?<!\d)\d(?:[ \-.]\d)+\Z|(?<!\d)\d+\Z")
+_GROUP_AFTER = re.compile(r"\d(?:[ \-.]\d)+(?!\d)|\d+")
+_GROUP_SEPARATORS = re.compile(r"[ \-.]")
 _DIGIT = re.compile(r"\d")
 # which part of a number follows ("first part", "the middle", "ends in", "area code"), then (after
 # at most a few words, none of them "at" or "around": "starts at 900" is a time) three digits or more
@@ -70,7 +71,9 @@ _MIXED = re.compile(r"\d[a-z]|[a-z]\d")
 # Filler words between digit groups ("555 then 0192 and 334"), read as separators after a phone word.
 _FILLER_BETWEEN = re.compile(
     r"(?<=\d)[ \t]*,?[ \t]+(?:and then|then|and|after that|next|y luego|luego|y|e depois|depois|e|et puis|puis|et"
-    r"|und dann|dann|und|e poi|poi|\(space\)|\[space\]|space|dash|hyphen)[ \t]*,?[ \t]+(?=\d)"
+    r"|und dann|dann|und|e poi|poi|\(space\)|\[space\]|space|dash|hyphen"
+    # a remark in brackets between the groups ("07700 (the boring bit) 900 (the bit everyone forgets) 461")
+    r"|\([^()\d\n]{1,40}\))[ \t]*,?[ \t]+(?=\d)"
 )
 
 # Number-like things that are not phone numbers, masked before runs are found. Every one begins
@@ -91,6 +94,7 @@ _MASKS = re.compile(
             r"(?:(?<=since )|(?<=depuis )|(?<=desde )|(?<=sinds )|(?<=seit )|(?<=dal )|(?<=dall'anno )|(?<=od )"
             r"|(?<=sejak )|(?<=sedan )|(?<=siden ))(?:19|20)\d\d(?!\d)",
             r"(?<![\d\-./])\d{1,2}/\d{1,2}(?![\d/.])",  # fractions and day/month
+            r"(?<![\d\-./])(?:0?[1-9]|1[0-2])/(?:19|20)\d\d(?![\d/])",  # month and year ("member since 03/2022")
             # blood pressure ("160/100 at diagnosis", "bp 135/85")
             r"(?<![\d\-./])(?:[89]\d|1\d\d|2[0-4]\d)/(?:[4-9]\d|1[0-4]\d)(?![\d/.])",
             r"(?<![\d.,\-])\d{1,4}[.,]\d{1,2}\b(?![.,\-]\d)",  # decimals
@@ -102,6 +106,8 @@ _MASKS = re.compile(
             r"(?<![\d.,\-])\d{1,3}(?:(?P<thousands>[.,])\d{3})*(?P=thousands)000(?![.,\-]?\d)",
             r"[$\u20ac\u00a3]\s?\d{1,3}(?:[.,]\d{3})*(?:[.,]\d{1,2})?\b(?![-\d])",  # prices
             r"(?<![\d\-./])\d{1,3}(?:[.,]\d+)?\s?%",  # percentages
+            # ISBN-13 with its hyphens ("978-0-14-303943-3")
+            r"(?<![\d\-])97[89]-\d{1,5}-\d{1,7}-\d{1,7}-[\dx](?![\d\-])",
         ]
     ) + ")"
 )
@@ -129,7 +135,8 @@ _NOT_PHONE_WORDS = re.compile(
     r"routing|licen[cs]e|itin|tin|card|iban|aadhaar|resident|refugee|order|tracking|invoice|"
     r"serial|isbn|zip|postal|postcode|nric|fin|pan|policy|case|ticket|reference|ref|pedido|encomenda|commande|"
     r"seed|world seed|police report|report number|report no|report nr|report id|incident number|incident no|crime number|"
-    r"crime reference|"
+    r"crime reference|booking|buchung|przesylki|przesylka|przesyłki|przesyłka|paczki|sendung|sendungsnummer|colis|spedizione|zending|"
+    r"denuncia|anzeige|plainte|aangifte|주문번호|주문|운송장|注文番号|订单号|订单|訂單|lottery|lotto|powerball|euromillions|mega millions|bingo|loteria|lotterie|"
     r"bestellung|bestelnummer|ordine|protocolo|protocollo|protokoll|protocol|rastreio|seguimiento|"
     r"waybill|awb|roll|induk|nisn|candidate|matric|matriculation|nin|jamb|admission|enrol?lment|"
     r"prescription|refill|fecha|datum|rx|nre|ricetta|receta|rezept|expediente|aktenzeichen|reclamacion|codice|bestellnummer|"
@@ -405,7 +412,7 @@ class PhoneDetector(Detector):
             after = _GROUP_AFTER.match(text, match.end(), match.end() + 10)
             if before is None or after is None:
                 continue
-            left, right = before.group().replace(" ", ""), after.group().replace(" ", "")
+            left, right = _GROUP_SEPARATORS.sub("", before.group()), _GROUP_SEPARATORS.sub("", after.group())
             # (a leading trunk zero makes a first group of five: "07700 and then 900 and then 263")
             left_max = 5 if left.startswith("0") else 4
             if 2 <= len(left) <= left_max and 2 <= len(right) <= 4 and left not in crisis and right not in crisis:

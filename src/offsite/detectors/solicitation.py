@@ -28,6 +28,8 @@ _ON_SITE_AFTER = re.compile(
     # ("me chama no zap que aqui é lento", "since here is slow": the reason to leave, not the place)
     # ("que " also ends "porque " and "parce que ")
     r"(?<!not )(?<!not online )(?<!not on )(?<!que )(?<!because )(?<!since )(?<!cause )(?<!bc )(?<!weil )"
+    # ("buscadme como el nombre de aquí al revés": the name from here, not a place to talk)
+    r"(?<!de )"
     r"\b(?:here|on here|in here|on this site|on the site|on this app|in this chat|in the app|"
     r"in this app|in the chat|in the (?:group|chat|listener|support) rooms?|on 7 ?cups|aqui|aquí|ici|hier|"
     r"in the (?:listener|member|members|user) (?:list|directory))\b"
