@@ -13,6 +13,7 @@ P = Kind.PHONE
 ZW_NUMBER = "5\u200b5\u200b5 0\u200b1\u200b9 2\u200b3\u200b3\u200b4"
 
 POSITIVES = [
+    pos("call my cell 888-555-0142 after 6", ["888-555-0142"], P),
     # (u17c, u17e) groups read past remarks in brackets and fillers after dashed digits; Swedish number words
     pos("my number's 07700 (the boring bit) 900 (the bit everyone forgets) 461 — text dont call",
         ["07700 (the boring bit) 900 (the bit everyone forgets) 461"], P),
@@ -148,6 +149,9 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
+    # (u17d) an organisation's toll-free line named with it (the writer's own is still a number: below)
+    neg("the package with my meds still isn't here. the pharmacy told me to call usps at 1-800-275-8777"),
+    neg("i KNOW it's a scam, the real irs number on irs.gov is 800-829-1040 and they never call"),
     # (u17c, u17d, u17e, u17f) an ISBN, lottery numbers, a booking, a parcel, a police report, a month
     # and a year, an order number in Korean
     neg("ISBN of the book my therapist recommended: 978-0-14-303943-3. its about anxiety"),

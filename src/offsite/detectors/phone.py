@@ -129,6 +129,22 @@ _NUMBER_CUE_BEFORE = re.compile(
     r"(?:\b(?:my|mera|meri|mi|meu|mon|mein|моя|мій|мой)\s+(?:[^\s\d]+\s+)?(?:number|num|no|numero|nummer|numéro|номер|nomor|cell|phone)"
     r"|मेरा\s+(?:[^\s\d]+\s+)?(?:नंबर|नम्बर|फोन|फ़ोन)(?:\s+है)?)[^\d\n]{0,16}\Z"
 )
+# North American toll-free numbers (800, 833, 844, 855, 866, 877, 888): an organisation's line
+_TOLL_FREE = re.compile(r"1?8(?:00|33|44|55|66|77|88)\d{7}")
+# an organisation named before it: initials in capitals ("IRS", "USPS", "SSA") or words for a service line
+_ORGANISATION_CUE = re.compile(
+    r"\b[A-Z]{2,6}\b|(?i:\b(?:customer\s+(?:service|support|care)|hotline|helpline|help\s+line|support\s+line|"
+    r"toll[- ]free|pharmacy|insurance|bank|agency|department|dept|office|company|airline|provider)\b"
+    # "call usps at", "the real irs number", "the number on irs.gov is"
+    r"|\bcall\s+(?!me\b|us\b|him\b|her\b|them\b|you\b|u\b)[a-z]{2,12}\s+(?:at|on)\s*\Z"
+    r"|\bthe\s+(?:real|official|actual|main)\s+[a-z]{2,12}\s+(?:number|line)\b"
+    r"|\b(?:number|line)\s+(?:on|from)\s+[a-z0-9\-]+\.(?:gov|org|com)\b)")
+# the writer's own number: "call me at", "text me on", "my cell"
+_FIRST_PERSON = re.compile(
+    r"(?i:\b(?:call|text|txt|reach|ring|contact|phone|dial)\s+me\b|\bmy\s+(?:cell|number|phone|mobile|line|work|home|landline)\b"
+    r"|\bme\s+(?:at|on)\s*\Z|\bmine\b)")
+#: zero-confidence candidates that settle a run of digits: no shorter number is looked for inside
+_SETTLED = ("phone.crisis_line", "phone.organisation_line")
 _WEAK_PHONE_WORDS = frozenset({"number", "numbers", "num", "no", "nr", "digits", "contact", "numero", "nummer"})
 _NOT_PHONE_WORDS = re.compile(
     r"\b(?:ssn|ssns|ssid|social security|security number|passport|passportnumber|account|acct|"
@@ -493,7 +509,7 @@ class PhoneDetector(Detector):
                     break
                 if count >= 7:
                     cand = self._score(view, masked, groups[i : j + 1], views, spelled=False)
-                    if cand is not None and cand.rule == "phone.crisis_line":
+                    if cand is not None and cand.rule in _SETTLED:
                         return cand, j
                     if cand is not None and (best is None or cand.confidence >= best.confidence):
                         best, best_j = cand, j
@@ -505,7 +521,7 @@ class PhoneDetector(Detector):
             # a clearly better number starting inside this one wins ("20241 440-600-5124": a zip
             # code, then the number)
             shifted = False
-            if best is not None and best.rule != "phone.crisis_line":
+            if best is not None and best.rule not in _SETTLED:
                 for k in range(i + 1, best_j + 1):
                     alt, _ = best_from(k)
                     if alt is not None and alt.confidence >= best.confidence + 0.15:
@@ -529,7 +545,7 @@ class PhoneDetector(Detector):
                 if rest >= 7:
                     break  # enough for a number of its own: no need to look further
             seps_after = masked[groups[best_j].end : groups[min(rest_end, len(groups) - 1)].start]
-            if best.rule != "phone.crisis_line" and 0 < rest < 7 and "x" not in seps_after and "#" not in seps_after:
+            if best.rule not in _SETTLED and 0 < rest < 7 and "x" not in seps_after and "#" not in seps_after:
                 longer = self._score(view, masked, groups[i : rest_end + 1], views, spelled=False)
                 if longer is not None and longer.confidence >= self.min_confidence:
                     best, best_j = longer, rest_end
@@ -584,6 +600,10 @@ class PhoneDetector(Detector):
             return None  # "since 2021 · 500+ chats": a count ("500+"), not the end of a number
         if digits == "8675309" and not spelled:
             return None  # "867-5309", the song
+        if not spelled and _TOLL_FREE.fullmatch(digits) is not None and self._organisation_line(views, view, start):
+            # "call usps at 1-800-275-8777": an organisation's free line, nobody's own number (settled:
+            # no shorter number is looked for inside it)
+            return Candidate(Kind.PHONE, view, start, end, "phone.organisation_line", 0.0, digits)
         counting = (digits in _COUNTING or _counts_up(groups)) and not cued and (
             spelled or all(len(g.digits) <= 2 for g in groups)
             # "1 2 3 4 5 6 7 8 9 10": single digits typed apart (the joined view glued them)
@@ -740,6 +760,16 @@ class PhoneDetector(Detector):
             return possible, rule + ".possible", value
         return 0.6, rule + ".invalid", value
 
+    @staticmethod
+    def _organisation_line(views: Views, view: View, start: int) -> bool:
+        """True when the words just before a toll-free number name an organisation's line (an
+        agency's initials, "customer service", "hotline") and not the writer ("call me at")."""
+        a, _ = view.to_original(start, start + 1)
+        before = views.original[max(0, a - 48) : a]
+        if _FIRST_PERSON.search(before) is not None:
+            return False  # "call me at", "my cell"
+        return _ORGANISATION_CUE.search(before) is not None
+
     def _is_crisis_after_word(self, groups: list[_Group], view: View, views: Views) -> bool:
         """True when a crisis line follows a weak word read as a digit: "text HOME to seven four
         one seven four one" ("to" is 2 beside number words, "for" is 4; "two ..." stays a number)."""
@@ -786,6 +816,8 @@ class PhoneDetector(Detector):
 
     def validate(self, candidate: Candidate, views: Views, context: Context) -> str | None:
         """Reject crisis lines and weak candidates."""
-        if candidate.rule == "phone.crisis_line":
+        if candidate.rule == "phone.organisation_line":
+            return "an organisation's toll-free line"
+        if candidate.rule in _SETTLED:
             return "crisis or emergency line"
         return super().validate(candidate, views, context)
