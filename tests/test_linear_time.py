@@ -44,6 +44,8 @@ INPUTS: dict[str, tuple[str, int]] = {
     "filler-between-groups": ("call 555 and then ", MB),  # filler words read as separators
     "thai-without-spaces": ("ฉันรู้สึกเหนื่อยมากวันนี้ ", MB),  # a script the compiled scans read by letter group
     "cyrillic-requests": ("давай перейдём в вк ", MB),  # 50,000 real findings, no sentence stop
+    # a get-together, a day, an hour and an invitation in every 50 characters, held on the site
+    "meetups": ("treffen am samstag um 15 uhr in the room, all welcome ", MB),
 }
 
 _CHILD = r"""

@@ -9,6 +9,7 @@ site ("the room opens at 7, see you there") or after a negation ("no meetups") i
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -49,24 +50,51 @@ class MeetupDetector(Detector):
         if not self._gate.candidates(text):
             return
         reach = self.reach
+        # each cue is searched once through the whole text (a long text of get-togethers stays
+        # linear), then looked up near each get-together
+        cues: list[_Spans] | None = None
         for gathering in self._gathering.finditer(text):
             start, end = gathering.start(), gathering.end()
-            # the cues are looked for on the same line, at most ``reach`` characters away
-            low = max(text.rfind("\n", 0, start) + 1, start - reach)
-            line_end = text.find("\n", end)
-            high = min(len(text) if line_end < 0 else line_end, end + reach)
             if self._negated.search(text, max(0, start - 30), start) is not None:
                 continue
-            when = self._when.search(text, low, high)
-            if when is None:
+            # the cues are looked for on the same line, at most ``reach`` characters away
+            low = max(0, start - reach)
+            line_start = text.rfind("\n", low, start)
+            if line_start >= 0:
+                low = line_start + 1
+            high = min(len(text), end + reach)
+            line_end = text.find("\n", end, high)
+            if line_end >= 0:
+                high = line_end
+            if cues is None:
+                cues = [_Spans(self._when, text), _Spans(self._invitation, text)]
+                if self._on_site is not None:
+                    cues.append(_Spans(self._on_site, text))
+            when = cues[0].within(low, high)
+            invitation = cues[1].within(low, high)
+            if when is None or invitation is None:
                 continue
-            invitation = self._invitation.search(text, low, high)
-            if invitation is None:
+            if len(cues) > 2 and cues[2].within(low, high) is not None:
                 continue
-            if self._on_site is not None and self._on_site.search(text, low, high) is not None:
-                continue
-            first = min(start, when.start(), invitation.start())
-            last = max(end, when.end(), invitation.end())
+            first = min(start, when[0], invitation[0])
+            last = max(end, when[1], invitation[1])
             yield Candidate(Kind.SOLICITATION, view, first, last, "solicitation.meetup_invitation", 0.8,
                             "meetup")
             return  # one invitation is enough to say so
+
+
+class _Spans:
+    """The matches of one cue in a text, found in one pass, and looked up by position."""
+
+    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
+        self.spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
+        self.starts = [span[0] for span in self.spans]
+
+    def within(self, low: int, high: int) -> tuple[int, int] | None:
+        """The first match that lies wholly between ``low`` and ``high``, or None."""
+        index = bisect.bisect_left(self.starts, low)
+        while index < len(self.spans) and self.spans[index][0] < high:
+            if self.spans[index][1] <= high:
+                return self.spans[index]
+            index += 1
+        return None
