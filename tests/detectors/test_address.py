@@ -12,7 +12,8 @@ from ._support import check_negative, check_positive, neg, pos
 A = Kind.ADDRESS
 
 POSITIVES = [
-    # (u17e, u17f) a flat after "im at"; an address after a meetup is mentioned
+    # (u17e, u17f) a flat after "im at"; an address after a meetup is mentioned; German "er" is no ER
+    pos("er wohnt jetzt in der Lindenstraße 12, ich war gestern da", ["Lindenstraße 12"], A),
     pos("you said you're in chicago right? im at 2210 N Clark, apt 3. come by", ["2210 N Clark, apt 3"], A),
     pos("whoever was asking about the meetup, its at 2210 west ellison ave, apt 4, bring snacks",
         ["2210 west ellison ave, apt 4"], A, Surface.ROOM),

@@ -47,7 +47,8 @@ _PUBLIC_PLACE_BEFORE = re.compile(
 # Gemelli 8", "the courthouse, 100 N Calvert St", "Klinikum rechts der Isar, Ismaninger Str. 22"):
 # where it is, not where someone lives, unless someone is invited there
 _PUBLIC_INSTITUTION = re.compile(
-    r"(?i:\b(?:hospital|hospitals|clinic|klinikum|klinik|policlinico|ospedale|h[oô]pital|ghu|chu|er|emergency room|"
+    # ("ER" in capitals only: "er" is German for "he")
+    r"(?-i:\bER\b)|(?i:\b(?:hospital|hospitals|clinic|klinikum|klinik|policlinico|ospedale|h[oô]pital|ghu|chu|emergency room|"
     r"notaufnahme|urgences|urgencias|pronto soccorso|courthouse|court|tribunal|gericht|bank|branch|station|stadhuis|"
     r"gemeente|rathaus|city hall|town hall|mairie|ayuntamiento|municipio|comune|ur[zź]?[aą]d\w*|instytu\w*|instituto|"
     r"institut|jobcenter|agentur|agencia|agence|embassy|consulate|botschaft|consulado|museum|library|bibliothek|"
