@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 from offsite.detectors.base import Candidate, Detector
+from offsite.detectors.solicitation import negation_before
 from offsite.models import Context, Kind
 from offsite.normalize import Views
 from offsite.resources import Resources
@@ -36,10 +37,8 @@ class MeetupDetector(Detector):
         self._when = _alternation(cues.when)
         self._invitation = _alternation(cues.invitation)
         self._on_site = _alternation(cues.on_site) if cues.on_site else None
-        negations = sorted(resources.lexicon.negations, key=len, reverse=True)
-        # "no meetups", "we're not allowed to meet up": rule talk (a few words reach, never "but")
-        self._negated = re.compile(
-            r"\b(?:" + "|".join(re.escape(n) for n in negations) + r")\b(?:(?!but\b)[\w' ]){0,12}\Z")
+        # "no meetups", "we're not allowed to meet up": rule talk (the solicitation rules' negations)
+        self._negated = negation_before(resources.lexicon.negations)
         # most messages name no get-together: one compiled scan spares the three searches
         self._gate = self.prefilter((self._gathering,), whole_text=True)
 

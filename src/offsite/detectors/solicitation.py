@@ -167,11 +167,7 @@ class SolicitationDetector(Detector):
         # One compiled scan tells which rules may match a text at all (a superset of each rule,
         # see offsite.prefilter); on most messages none can, and no sentence is searched.
         self._rules_prefilter = self.prefilter([rule.source for rule in self.rules])
-        negations = sorted(lexicon.negations, key=len, reverse=True)
-        # a negation reaches over a few words, never over "but" ("the rules say no but could we ...")
-        self.negation = re.compile(
-            r"\b(?:" + "|".join(re.escape(n) for n in negations) + r")\b(?:(?!but\b)[\w' ]){0,12}\Z"
-        )
+        self.negation = negation_before(lexicon.negations)
         # a match naming an off-site service stays a request whatever follows ("lass uns auf
         # discord weiterreden, hier ist es so unpersönlich")
         self._names_service = re.compile(r"(?<![a-z0-9])" + subs["strong"] + r"(?![a-z0-9])")
@@ -307,6 +303,14 @@ class SolicitationDetector(Detector):
         if candidate.rule.endswith(".negated"):
             return "negated: rule talk or refusal"
         return super().validate(candidate, views, context)
+
+
+def negation_before(negations: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern that finds one of ``negations`` at the end of the text it searches (the few
+    words right before a match): a negation reaches over a few words, never over "but" ("the
+    rules say no but could we ...")."""
+    longest_first = sorted(negations, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in longest_first) + r")\b(?:(?!but\b)[\w' ]){0,12}\Z")
 
 
 _QUOTES = "'\"\u2018\u201c\u00ab\u201e"
